@@ -1,0 +1,1 @@
+"""LP vault strategies for Perennial V2.4."""
