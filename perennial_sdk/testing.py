@@ -1,0 +1,248 @@
+"""pytest plugin: a local anvil devnet with per-test isolation.
+
+Registered through the ``pytest11`` entry point ``perennial_sdk``, so installing the SDK makes
+the fixtures available everywhere; ``-p no:perennial_sdk`` turns it off.
+
+Fixtures: ``anvil`` (the node), ``w3``, ``chain``, ``accounts``, ``fork``, ``devnet``.
+
+Isolation: a test that uses the devnet runs between an ``evm_snapshot`` and an ``evm_revert``,
+and so does each module and class containing such tests, so state made by a module- or
+class-scoped fixture lasts exactly that long. Reverts run in LIFO order during teardown; each
+scope takes a new snapshot when it starts (a revert consumes its snapshot). Mark a test, class
+or module with ``@pytest.mark.no_isolation`` to let its changes stay for the tests after it
+(until the enclosing scope reverts).
+
+Caveat: a session-scoped fixture that changes chain state must be set up before the first
+module snapshot that should keep it, i.e. be requested by the first devnet test of a module
+(or by ``devnet``); otherwise the module's revert removes its state while its value stays cached.
+
+Options: ``--fork-url URL`` (or ``$PERENNIAL_FORK_URL``), ``--fork-block N`` (or
+``$PERENNIAL_FORK_BLOCK``), ``--install-anvil`` (npm-install anvil when it is missing).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
+    from web3 import Web3
+
+    from perennial_sdk.devnet import AnvilHandle, Chain
+
+FORK_URL_ENV = "PERENNIAL_FORK_URL"
+FORK_BLOCK_ENV = "PERENNIAL_FORK_BLOCK"
+
+_MARKERS = {
+    "devnet": "uses the anvil devnet of the perennial_sdk plugin (added automatically)",
+    "no_isolation": "do not snapshot/revert the devnet around this test, class or module",
+}
+
+_DEVNET_SCOPES: pytest.StashKey[set[str]] = pytest.StashKey()
+
+
+@dataclass(frozen=True)
+class ForkInfo:
+    """Where the session's anvil forked from. ``url`` is left out of repr (it may hold a key)."""
+
+    url: str = field(repr=False)
+    block: int | None
+    chain_id: int
+
+
+# --------------------------------------------------------------------------- hooks
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("perennial_sdk", "Perennial SDK devnet (anvil)")
+    group.addoption(
+        "--fork-url",
+        dest="perennial_fork_url",
+        default=None,
+        metavar="URL",
+        help=f"fork this RPC endpoint in the session's anvil (default: ${FORK_URL_ENV})",
+    )
+    group.addoption(
+        "--fork-block",
+        dest="perennial_fork_block",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"pin the fork at block N (default: ${FORK_BLOCK_ENV}, else the latest block)",
+    )
+    group.addoption(
+        "--install-anvil",
+        dest="perennial_install_anvil",
+        action="store_true",
+        default=False,
+        help="run `npm install @foundry-rs/anvil` into the project's .tools when anvil is missing",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    known = {str(line).split(":", 1)[0].strip() for line in config.getini("markers")}
+    for name, text in _MARKERS.items():
+        if name not in known:
+            config.addinivalue_line("markers", f"{name}: {text}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "anvil" in getattr(item, "fixturenames", ()):
+            item.add_marker("devnet")
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def _fork_settings(config: pytest.Config) -> tuple[str | None, int | None]:
+    url = config.getoption("perennial_fork_url") or os.environ.get(FORK_URL_ENV) or None
+    block = config.getoption("perennial_fork_block")
+    if block is None and os.environ.get(FORK_BLOCK_ENV):
+        try:
+            block = int(os.environ[FORK_BLOCK_ENV])
+        except ValueError:
+            raise pytest.UsageError(f"${FORK_BLOCK_ENV} must be an integer block number") from None
+    if block is not None and url is None:
+        raise pytest.UsageError("--fork-block needs --fork-url (or $PERENNIAL_FORK_URL)")
+    return (str(url) if url else None), (int(block) if block is not None else None)
+
+
+@pytest.fixture(scope="session")
+def anvil(pytestconfig: pytest.Config) -> Iterator[AnvilHandle]:
+    """A local anvil node for the whole session (127.0.0.1, 10 funded dev accounts).
+
+    Chain id 31337, or the forked chain's when --fork-url is given. Tests that use it are
+    skipped, with the install command as reason, when anvil is not installed.
+    """
+    from perennial_sdk.devnet import AnvilNotFoundError, find_anvil, launch_anvil
+
+    fork_url, fork_block = _fork_settings(pytestconfig)
+    try:
+        binary = find_anvil(install=bool(pytestconfig.getoption("perennial_install_anvil")))
+    except AnvilNotFoundError as exc:
+        pytest.skip(f"devnet unavailable: {exc}")
+    handle = launch_anvil(
+        anvil_path=binary,
+        fork_url=fork_url,
+        fork_block=fork_block,
+        chain_id=None if fork_url else 31337,
+    )
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+@pytest.fixture(scope="session")
+def w3(anvil: AnvilHandle) -> Web3:
+    """A Web3 connected to the session's anvil over HTTP."""
+    return anvil.web3()
+
+
+@pytest.fixture(scope="session")
+def chain(w3: Web3) -> Chain:
+    """Devnet controls for the session's anvil: snapshot/revert, time_travel, mine,
+    set_balance, set_code, set_storage_at, impersonate, dump_state/load_state."""
+    from perennial_sdk.devnet import Chain
+
+    return Chain(w3)
+
+
+@pytest.fixture(scope="session")
+def accounts(anvil: AnvilHandle) -> list[LocalAccount]:
+    """The funded dev accounts of the session's anvil, as eth-account LocalAccounts
+    (the standard test mnemonic; 10,000 ether each at session start)."""
+    from perennial_sdk.devnet import dev_accounts
+
+    return dev_accounts(anvil.accounts)
+
+
+@pytest.fixture(scope="session")
+def fork(anvil: AnvilHandle) -> ForkInfo:
+    """Fork details (url, pinned block, chain id). Skips the test when no --fork-url is given."""
+    if anvil.fork_url is None:
+        pytest.skip(f"no fork: pass --fork-url URL or set ${FORK_URL_ENV}")
+    return ForkInfo(url=anvil.fork_url, block=anvil.fork_block, chain_id=anvil.chain_id)
+
+
+@pytest.fixture(scope="session")
+def devnet() -> None:
+    """The Perennial V2.4 protocol deployed on the session's anvil. Not available yet:
+    tests that use it are skipped.
+
+    TODO(devnet): deploy the protocol from perennial_sdk/artifacts here (or load a dumped
+    state with launch_anvil(load_state=...)), return a typed object with the deployed
+    addresses and contracts, and make the isolation fixtures request it before their first
+    snapshot so every module starts from the deployed state.
+    """
+    pytest.skip("the Perennial protocol deployment fixture `devnet` is not implemented yet")
+
+
+# --------------------------------------------------------------------------- isolation
+
+
+def _devnet_scopes(session: pytest.Session) -> set[str]:
+    """Node ids of the modules and classes that hold at least one devnet test."""
+    scopes = session.stash.get(_DEVNET_SCOPES, None)
+    if scopes is None:
+        scopes = set()
+        for item in session.items:
+            if "anvil" not in getattr(item, "fixturenames", ()):
+                continue
+            for kind in (pytest.Module, pytest.Class):
+                parent = item.getparent(kind)
+                if parent is not None:
+                    scopes.add(parent.nodeid)
+        session.stash[_DEVNET_SCOPES] = scopes
+    return scopes
+
+
+def _scope_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
+    node = request.node
+    if node.get_closest_marker("no_isolation") is not None:
+        yield
+        return
+    if node.nodeid not in _devnet_scopes(request.session):
+        yield
+        return
+    try:
+        devnet_chain: Chain = request.getfixturevalue("chain")
+    except pytest.skip.Exception:  # no anvil: the devnet tests skip themselves
+        yield
+        return
+    snapshot_id = devnet_chain.snapshot()
+    yield
+    devnet_chain.revert(snapshot_id)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _devnet_module_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Snapshot the devnet before a module with devnet tests, revert after it."""
+    yield from _scope_isolation(request)
+
+
+@pytest.fixture(scope="class", autouse=True)
+def _devnet_class_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Snapshot the devnet before a test class with devnet tests, revert after it."""
+    if request.cls is None:
+        yield
+        return
+    yield from _scope_isolation(request)
+
+
+@pytest.fixture(autouse=True)
+def _devnet_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Snapshot the devnet before each devnet test, revert after it (unless no_isolation)."""
+    if "anvil" not in request.fixturenames or request.node.get_closest_marker("no_isolation"):
+        yield
+        return
+    devnet_chain: Chain = request.getfixturevalue("chain")
+    snapshot_id = devnet_chain.snapshot()
+    yield
+    devnet_chain.revert(snapshot_id)
