@@ -1,0 +1,241 @@
+"""Global settlement of one oracle version: ``VersionLib.accumulate`` and ``GlobalLib.update`` (spec §4).
+
+:func:`accumulate_version` is the simulator's hot path: plain ints, one pass, in source order.
+Guarantees (intents) are not modelled: every order is a market order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from perennial_sdk.fixed import B, trunc_div
+from perennial_sdk.math.curves import adiabatic_compute, funding_accumulate, utilization_rate
+from perennial_sdk.math.state import GlobalState, OrderState, ParamSet, PositionState, VersionState
+
+__all__ = ["VersionResult", "accumulate_version", "apply_global_fees"]
+
+
+@dataclass(slots=True)
+class VersionResult:
+    """``VersionAccumulationResult``: what one version moved (the ``PositionProcessed`` event body)."""
+
+    trade_fee: int = 0
+    subtractive_fee: int = 0
+    trade_offset: int = 0
+    trade_offset_maker: int = 0
+    trade_offset_market: int = 0
+    adiabatic_exposure: int = 0
+    adiabatic_exposure_maker: int = 0
+    adiabatic_exposure_market: int = 0
+    funding_maker: int = 0
+    funding_long: int = 0
+    funding_short: int = 0
+    funding_fee: int = 0
+    interest_maker: int = 0
+    interest_long: int = 0
+    interest_short: int = 0
+    interest_fee: int = 0
+    pnl_maker: int = 0
+    pnl_long: int = 0
+    pnl_short: int = 0
+    settlement_fee: int = 0
+    liquidation_fee: int = 0
+
+
+def _inc(acc: int, amount: int, total: int) -> int:
+    # Accumulator6.increment: floor(amount·1e6 / total); amount ≠ 0 with total = 0 divides by zero.
+    if amount == 0:
+        return acc
+    return acc + amount * B // total
+
+
+def accumulate_version(
+    prev: VersionState,
+    g: GlobalState,
+    frm: PositionState,
+    o: OrderState,
+    p0: int,
+    t0: int,
+    p1: int,
+    t1: int,
+    valid: bool,
+    settlement_fee: int,
+    ps: ParamSet,
+) -> tuple[VersionState, VersionResult]:
+    """Accumulate the version at ``t1`` (spec §4.1-4.8).
+
+    ``prev`` is the version at the latest settled timestamp ``t0`` (price ``p0``), ``frm`` the global
+    position before the orders at ``t1``, ``o`` the (already invalidated if needed) global order at
+    ``t1``, ``p1`` its price (after ``overrideIfZero``), ``settlement_fee`` the oracle receipt's.
+    Updates ``g.latest_price`` and the funding controller in ``g``; returns the new version and the
+    accumulation result. Fee totals go to ``g`` through :func:`apply_global_fees`.
+    """
+    r = VersionResult()
+    mv, lv, sv = prev.maker_value, prev.long_value, prev.short_value
+    g.latest_price = p1
+    pa = -p1 if p1 < 0 else p1
+    maker, long, short = frm.maker, frm.long, frm.short
+
+    # settlement fee, shared by the version's orders (§4.2)
+    n = o.orders
+    v_settle = 0
+    if n and settlement_fee:
+        v_settle = -settlement_fee * B // (n * B)
+    r.settlement_fee = settlement_fee if n else 0
+    # liquidation fee (§4.3)
+    liq = settlement_fee * ps.liquidation_fee // B if valid else 0
+    r.liquidation_fee = liq
+
+    # flat trade fees (§4.4)
+    m_total = o.maker_pos + o.maker_neg
+    tp = o.long_pos + o.short_neg
+    tn = o.short_pos + o.long_neg
+    t_total = tp + tn
+    v_maker_fee = v_taker_fee = v_maker_off = v_pos_off = v_neg_off = 0
+    if m_total or t_total:
+        maker_fee = m_total * pa // B * ps.maker_fee // B
+        taker_fee = t_total * pa // B * ps.taker_fee // B
+        if maker_fee:
+            v_maker_fee = -maker_fee * B // m_total
+        if taker_fee:
+            v_taker_fee = -taker_fee * B // t_total
+        maker_sub = maker_fee * o.maker_referral // m_total if m_total else 0
+        taker_sub = taker_fee * o.taker_referral // t_total if t_total else 0
+        r.trade_fee = maker_fee + taker_fee - maker_sub - taker_sub
+        r.subtractive_fee = maker_sub + taker_sub
+
+        # linear and proportional impact fees (§4.5): to makers, or to the market without makers
+        m_lin = m_total * pa // B * ps.maker_linear // B
+        p_lin = tp * pa // B * ps.taker_linear // B
+        n_lin = tn * pa // B * ps.taker_linear // B
+        v_maker_off = _inc(0, -m_lin, m_total)
+        v_pos_off = _inc(0, -p_lin, tp)
+        v_neg_off = _inc(0, -n_lin, tn)
+        lin = m_lin + p_lin + n_lin
+        m_prop = (m_total * pa // B) * m_total // ps.maker_scale * ps.maker_proportional // B
+        p_prop = (tp * pa // B) * tp // ps.taker_scale * ps.taker_proportional // B
+        n_prop = (tn * pa // B) * tn // ps.taker_scale * ps.taker_proportional // B
+        v_maker_off = _inc(v_maker_off, -m_prop, m_total)
+        v_pos_off = _inc(v_pos_off, -p_prop, tp)
+        v_neg_off = _inc(v_neg_off, -n_prop, tn)
+        prop = m_prop + p_prop + n_prop
+        if maker == 0:
+            r.trade_offset_market = lin + prop
+        else:
+            mv = _inc(mv, lin, maker)
+            mv = _inc(mv, prop, maker)
+            r.trade_offset_maker = lin + prop
+        r.trade_offset = lin + prop
+
+    # adiabatic exposure: makers carry the price risk of the adiabatic backing (§4.5)
+    skew0 = long - short
+    if skew0 and ps.taker_adiabatic:
+        exposure = adiabatic_compute(ps.taker_scale, ps.taker_adiabatic, 0, skew0, B)
+        adi = trunc_div((p1 - p0) * exposure, B)
+        if adi:
+            r.adiabatic_exposure = adi
+            if maker == 0:
+                r.adiabatic_exposure_market = -adi
+            else:
+                r.adiabatic_exposure_maker = -adi
+                mv = _inc(mv, -adi, maker)
+
+    # adiabatic fee: all positive flow first from the settled skew, then negative flow
+    if t_total:
+        a_pos = adiabatic_compute(ps.taker_scale, ps.taker_adiabatic, skew0, tp, pa)
+        v_pos_off = _inc(v_pos_off, -a_pos, tp)
+        a_neg = adiabatic_compute(ps.taker_scale, ps.taker_adiabatic, skew0 + tp, -tn, pa)
+        v_neg_off = _inc(v_neg_off, -a_neg, tn)
+        r.trade_offset += a_pos + a_neg
+
+    if not ps.closed:
+        major, minor = (long, short) if long >= short else (short, long)
+        p0a = -p0 if p0 < 0 else p0
+
+        # funding through the P-controller (§4.6)
+        to_skew = skew0 + (o.long_pos - o.long_neg) - (o.short_pos - o.short_neg) if valid else skew0
+        scale = ps.taker_scale
+        if scale:
+            norm = trunc_div(to_skew * B, scale)
+        else:
+            norm = B if to_skew >= 0 else -B
+        norm = B if norm > B else (-B if norm < -B else norm)
+        ts = major if major < minor + maker else minor + maker
+        funding, g.p_value = funding_accumulate(
+            g.p_value, g.p_skew, ps.k, ps.p_min, ps.p_max, t0, t1, ts * p0a // B
+        )
+        g.p_skew = norm
+        if ps.maker_receive_only and (funding > 0) - (funding < 0) != (skew0 > 0) - (skew0 < 0):
+            funding = -funding
+        fee = (funding if funding >= 0 else -funding) * ps.funding_fee // B
+        spread = fee // 2
+        f_long = -funding - fee + spread
+        f_short = funding - spread
+        f_maker = 0
+        if long != short:
+            portion = 0 if ts == 0 else (ts - minor) * B // ts
+            if long > short:
+                f_maker = trunc_div(f_short * portion, B)
+                f_short -= f_maker
+            else:
+                f_maker = trunc_div(f_long * portion, B)
+                f_long -= f_maker
+        mv = _inc(mv, f_maker, maker)
+        lv = _inc(lv, f_long, long)
+        sv = _inc(sv, f_short, short)
+        r.funding_maker, r.funding_long, r.funding_short, r.funding_fee = f_maker, f_long, f_short, fee
+
+        # interest on the utilization curve (§4.7)
+        oi = long + short
+        notional = (oi if oi < maker else maker) * p0a // B
+        if notional:
+            den = maker + minor
+            net = major * B // den if den else (B if major == 0 else 1 << 256)
+            eff_num = major * ps.efficiency_limit // B
+            eff = eff_num * B // maker if maker else (B if eff_num == 0 else 1 << 256)
+            u = net if net > eff else eff
+            u = B if u > B else u
+            rate = utilization_rate(ps.min_rate, ps.max_rate, ps.target_rate, ps.target_utilization, u)
+            interest = rate * (t1 - t0) * notional // B // 31_536_000
+        else:
+            interest = 0
+        if interest:
+            i_fee = interest * ps.interest_fee // B
+            i_long = interest if major == 0 else interest * long // oi
+            i_short = interest - i_long
+            i_maker = interest - i_fee
+            mv = _inc(mv, i_maker, maker)
+            lv = _inc(lv, -i_long, long)
+            sv = _inc(sv, -i_short, short)
+            r.interest_maker, r.interest_long, r.interest_short, r.interest_fee = i_maker, -i_long, -i_short, i_fee
+
+        # price PnL (§4.8)
+        dp = p1 - p0
+        if dp:
+            ls = maker + short if maker + short < long else long
+            ss = maker + long if maker + long < short else short
+            pnl_long = trunc_div(dp * ls, B)
+            pnl_short = trunc_div(-dp * ss, B)
+            pnl_maker = -(pnl_long + pnl_short)
+            lv = _inc(lv, pnl_long, long)
+            sv = _inc(sv, pnl_short, short)
+            mv = _inc(mv, pnl_maker, maker)
+            r.pnl_maker, r.pnl_long, r.pnl_short = pnl_maker, pnl_long, pnl_short
+
+    nv = VersionState(
+        valid, p1, mv, lv, sv, v_maker_fee, v_taker_fee, v_maker_off, v_pos_off, v_neg_off, v_settle, -liq
+    )
+    return nv, r
+
+
+def apply_global_fees(g: GlobalState, order_id: int, r: VersionResult, risk_fee: int, oracle_fee_share: int) -> None:
+    """``GlobalLib.update``: split the version's market fee between oracle, risk and protocol (§4.9)."""
+    market_fee = r.trade_fee + r.trade_offset_market + r.funding_fee + r.interest_fee
+    oracle_cut = market_fee * oracle_fee_share // B
+    rest = market_fee - oracle_cut
+    risk_cut = rest * risk_fee // B
+    g.latest_id = order_id
+    g.protocol_fee += rest - risk_cut
+    g.oracle_fee += r.settlement_fee + oracle_cut
+    g.risk_fee += risk_cut
+    g.exposure += r.adiabatic_exposure_market
