@@ -23,8 +23,10 @@ Options: ``--fork-url URL`` (or ``$PERENNIAL_FORK_URL``), ``--fork-block N`` (or
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pytest
@@ -42,6 +44,13 @@ _MARKERS = {
     "devnet": "uses the anvil devnet of the perennial_sdk plugin (added automatically)",
     "no_isolation": "do not snapshot/revert the devnet around this test, class or module",
 }
+
+# Third-party deprecations raised while importing our dependencies, which users cannot act on.
+# Kept out of the test run even under ``filterwarnings = error``.
+_DEPENDENCY_WARNINGS: tuple[tuple[str, type[Warning]], ...] = (
+    # web3 7 imports websockets.legacy (deprecated in websockets 14) at import time
+    ("websockets.legacy is deprecated", DeprecationWarning),
+)
 
 _DEVNET_SCOPES: pytest.StashKey[set[str]] = pytest.StashKey()
 
@@ -89,6 +98,8 @@ def pytest_configure(config: pytest.Config) -> None:
     for name, text in _MARKERS.items():
         if name not in known:
             config.addinivalue_line("markers", f"{name}: {text}")
+    for message, category in _DEPENDENCY_WARNINGS:  # appended last: wins over an ini "error"
+        config.addinivalue_line("filterwarnings", f"ignore:{message}:{category.__name__}")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -98,6 +109,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 # --------------------------------------------------------------------------- fixtures
+
+
+def _devnet_module() -> ModuleType:
+    """perennial_sdk.devnet, imported lazily (web3 is slow to import) and without the
+    dependency warnings above, even under ``-W error``."""
+    with warnings.catch_warnings():
+        for message, category in _DEPENDENCY_WARNINGS:
+            warnings.filterwarnings("ignore", message=message, category=category)
+        import perennial_sdk.devnet as devnet_module
+    return devnet_module
 
 
 def _fork_settings(config: pytest.Config) -> tuple[str | None, int | None]:
@@ -120,14 +141,13 @@ def anvil(pytestconfig: pytest.Config) -> Iterator[AnvilHandle]:
     Chain id 31337, or the forked chain's when --fork-url is given. Tests that use it are
     skipped, with the install command as reason, when anvil is not installed.
     """
-    from perennial_sdk.devnet import AnvilNotFoundError, find_anvil, launch_anvil
-
+    dn = _devnet_module()
     fork_url, fork_block = _fork_settings(pytestconfig)
     try:
-        binary = find_anvil(install=bool(pytestconfig.getoption("perennial_install_anvil")))
-    except AnvilNotFoundError as exc:
+        binary = dn.find_anvil(install=bool(pytestconfig.getoption("perennial_install_anvil")))
+    except dn.AnvilNotFoundError as exc:
         pytest.skip(f"devnet unavailable: {exc}")
-    handle = launch_anvil(
+    handle: AnvilHandle = dn.launch_anvil(
         anvil_path=binary,
         fork_url=fork_url,
         fork_block=fork_block,
@@ -149,18 +169,16 @@ def w3(anvil: AnvilHandle) -> Web3:
 def chain(w3: Web3) -> Chain:
     """Devnet controls for the session's anvil: snapshot/revert, time_travel, mine,
     set_balance, set_code, set_storage_at, impersonate, dump_state/load_state."""
-    from perennial_sdk.devnet import Chain
-
-    return Chain(w3)
+    result: Chain = _devnet_module().Chain(w3)
+    return result
 
 
 @pytest.fixture(scope="session")
 def accounts(anvil: AnvilHandle) -> list[LocalAccount]:
     """The funded dev accounts of the session's anvil, as eth-account LocalAccounts
     (the standard test mnemonic; 10,000 ether each at session start)."""
-    from perennial_sdk.devnet import dev_accounts
-
-    return dev_accounts(anvil.accounts)
+    result: list[LocalAccount] = _devnet_module().dev_accounts(anvil.accounts)
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -172,7 +190,7 @@ def fork(anvil: AnvilHandle) -> ForkInfo:
 
 
 @pytest.fixture(scope="session")
-def devnet() -> None:
+def devnet(chain: Chain) -> None:
     """The Perennial V2.4 protocol deployed on the session's anvil. Not available yet:
     tests that use it are skipped.
 
