@@ -15,6 +15,7 @@ __all__ = [
     "funding_accumulate",
     "interest_accumulate",
     "linear_fee",
+    "normalized_skew",
     "pcontroller_compute",
     "proportional_fee",
     "utilization_rate",
@@ -54,6 +55,15 @@ def adiabatic_compute(scale: int, fee: int, latest: int, change: int, price: int
 def adiabatic_exposure(scale: int, fee: int, skew: int) -> int:
     """``LinearAdiabatic6.exposure``: the adiabatic backing per unit price at a skew (≈ fee·skew²/2scale)."""
     return adiabatic_compute(scale, fee, 0, skew, B)
+
+
+def normalized_skew(skew: int, scale: int) -> int:
+    """clamp(skew / takerFee.scale, −1, 1): the skew the funding controller sees (§4.6)."""
+    if scale:
+        norm = trunc_div(skew * B, scale)
+    else:
+        norm = B if skew >= 0 else -B
+    return B if norm > B else (-B if norm < -B else norm)
 
 
 def pcontroller_compute(value: int, skew: int, k: int, p_min: int, p_max: int, t0: int, t1: int) -> tuple[int, int]:

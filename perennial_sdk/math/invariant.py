@@ -14,7 +14,14 @@ from perennial_sdk.fixed import B
 from perennial_sdk.math.position import maintenance_requirement, margin_requirement, socialized
 from perennial_sdk.math.state import OrderState, ParamSet, PositionState
 
-__all__ = ["UpdateContext", "effective_collateral", "validate_update", "worst_case_magnitude"]
+__all__ = [
+    "UpdateContext",
+    "effective_collateral",
+    "effective_collateral_of",
+    "validate_update",
+    "worst_case_magnitude",
+    "worst_case_magnitude_of",
+]
 
 
 @dataclass(slots=True)
@@ -43,18 +50,28 @@ class UpdateContext:
     sender_allowed: bool = True
 
 
-def effective_collateral(ctx: UpdateContext) -> int:
+def effective_collateral_of(collateral: int, pending: OrderState, latest_price: int, ps: ParamSet) -> int:
     """Collateral less the worst-case flat taker fee of every pending order (spec §6.1)."""
-    pending_taker_fee = ctx.pending_local.taker_total() * abs(ctx.latest_price) // B * ctx.ps.taker_fee // B
-    return ctx.local_collateral - pending_taker_fee
+    return collateral - pending.taker_total() * abs(latest_price) // B * ps.taker_fee // B
+
+
+def worst_case_magnitude_of(
+    latest: PositionState, pending: OrderState, current: PositionState, max_pending_magnitude: int
+) -> int:
+    """The position size margin is checked on (``_worstCasePendingLocal``)."""
+    if pending.invalidation != 0:
+        return max(latest.maker, latest.long, latest.short) + pending.pos()
+    return max(current.maker, current.long, current.short, max_pending_magnitude)
+
+
+def effective_collateral(ctx: UpdateContext) -> int:
+    """:func:`effective_collateral_of` for an update context."""
+    return effective_collateral_of(ctx.local_collateral, ctx.pending_local, ctx.latest_price, ctx.ps)
 
 
 def worst_case_magnitude(ctx: UpdateContext) -> int:
-    """The position size margin is checked on (``_worstCasePendingLocal``)."""
-    if ctx.pending_local.invalidation != 0:
-        return max(ctx.latest_local.maker, ctx.latest_local.long, ctx.latest_local.short) + ctx.pending_local.pos()
-    cur = ctx.current_local
-    return max(max(cur.maker, cur.long, cur.short), ctx.max_pending_magnitude)
+    """:func:`worst_case_magnitude_of` for an update context."""
+    return worst_case_magnitude_of(ctx.latest_local, ctx.pending_local, ctx.current_local, ctx.max_pending_magnitude)
 
 
 def _fail(cls: type[errors.ContractError], source: str, detail: str) -> errors.ContractError:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from perennial_sdk.fixed import B, UINT256_MAX
+from perennial_sdk.fixed import B
 from perennial_sdk.math.state import PositionState
+from perennial_sdk.math.version import utilization_of
 
 __all__ = [
     "efficiency",
@@ -61,12 +62,7 @@ def efficiency(p: PositionState) -> int:
 
 def utilization(p: PositionState, efficiency_limit: int) -> int:
     """min(max(major / (maker + minor), major·efficiencyLimit / maker), 1) with ``unsafeDiv``."""
-    major, minor = max(p.long, p.short), min(p.long, p.short)
-    den = p.maker + minor
-    net = (B if major == 0 else UINT256_MAX) if den == 0 else major * B // den
-    eff_num = major * efficiency_limit // B
-    eff = (B if eff_num == 0 else UINT256_MAX) if p.maker == 0 else eff_num * B // p.maker
-    return min(max(net, eff), B)
+    return utilization_of(p.maker, p.long, p.short, efficiency_limit)
 
 
 def single_sided(p: PositionState) -> bool:

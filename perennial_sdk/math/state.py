@@ -8,7 +8,7 @@ These mirror the contract structs field for field (spec §3.1, §4.1, §5); the 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Self
 
 from perennial_sdk import models
 
@@ -33,7 +33,7 @@ class _Convert:
     def to_model(self) -> Any:
         return self._model.model_validate({f.name: getattr(self, f.name) for f in fields(self)})  # type: ignore[arg-type]
 
-    def copy(self) -> Any:
+    def copy(self) -> Self:
         return type(self)(*(getattr(self, f.name) for f in fields(self)))  # type: ignore[arg-type]
 
 

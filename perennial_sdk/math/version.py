@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from perennial_sdk.fixed import B, trunc_div
-from perennial_sdk.math.curves import adiabatic_compute, funding_accumulate, utilization_rate
+from perennial_sdk.fixed import B, YEAR, trunc_div
+from perennial_sdk.math.curves import adiabatic_compute, funding_accumulate, normalized_skew, utilization_rate
 from perennial_sdk.math.state import GlobalState, OrderState, ParamSet, PositionState, VersionState
 
-__all__ = ["VersionResult", "accumulate_version", "apply_global_fees"]
+__all__ = [
+    "VersionResult",
+    "accumulate_version",
+    "apply_global_fees",
+    "interest_accrued",
+    "split_funding",
+    "split_interest",
+    "utilization_of",
+]
 
 
 @dataclass(slots=True)
@@ -154,60 +162,26 @@ def accumulate_version(
 
         # funding through the P-controller (§4.6)
         to_skew = skew0 + (o.long_pos - o.long_neg) - (o.short_pos - o.short_neg) if valid else skew0
-        scale = ps.taker_scale
-        if scale:
-            norm = trunc_div(to_skew * B, scale)
-        else:
-            norm = B if to_skew >= 0 else -B
-        norm = B if norm > B else (-B if norm < -B else norm)
+        norm = normalized_skew(to_skew, ps.taker_scale)
         ts = major if major < minor + maker else minor + maker
         funding, g.p_value = funding_accumulate(
             g.p_value, g.p_skew, ps.k, ps.p_min, ps.p_max, t0, t1, ts * p0a // B
         )
         g.p_skew = norm
-        if ps.maker_receive_only and (funding > 0) - (funding < 0) != (skew0 > 0) - (skew0 < 0):
-            funding = -funding
-        fee = (funding if funding >= 0 else -funding) * ps.funding_fee // B
-        spread = fee // 2
-        f_long = -funding - fee + spread
-        f_short = funding - spread
-        f_maker = 0
-        if long != short:
-            portion = 0 if ts == 0 else (ts - minor) * B // ts
-            if long > short:
-                f_maker = trunc_div(f_short * portion, B)
-                f_short -= f_maker
-            else:
-                f_maker = trunc_div(f_long * portion, B)
-                f_long -= f_maker
+        f_maker, f_long, f_short, fee = split_funding(funding, maker, long, short, ps)
         mv = _inc(mv, f_maker, maker)
         lv = _inc(lv, f_long, long)
         sv = _inc(sv, f_short, short)
         r.funding_maker, r.funding_long, r.funding_short, r.funding_fee = f_maker, f_long, f_short, fee
 
         # interest on the utilization curve (§4.7)
-        oi = long + short
-        notional = (oi if oi < maker else maker) * p0a // B
-        if notional:
-            den = maker + minor
-            net = major * B // den if den else (B if major == 0 else 1 << 256)
-            eff_num = major * ps.efficiency_limit // B
-            eff = eff_num * B // maker if maker else (B if eff_num == 0 else 1 << 256)
-            u = net if net > eff else eff
-            u = B if u > B else u
-            rate = utilization_rate(ps.min_rate, ps.max_rate, ps.target_rate, ps.target_utilization, u)
-            interest = rate * (t1 - t0) * notional // B // 31_536_000
-        else:
-            interest = 0
+        interest = interest_accrued(maker, long, short, p0a, t0, t1, ps)
         if interest:
-            i_fee = interest * ps.interest_fee // B
-            i_long = interest if major == 0 else interest * long // oi
-            i_short = interest - i_long
-            i_maker = interest - i_fee
+            i_maker, i_long, i_short, i_fee = split_interest(interest, long, short, ps)
             mv = _inc(mv, i_maker, maker)
-            lv = _inc(lv, -i_long, long)
-            sv = _inc(sv, -i_short, short)
-            r.interest_maker, r.interest_long, r.interest_short, r.interest_fee = i_maker, -i_long, -i_short, i_fee
+            lv = _inc(lv, i_long, long)
+            sv = _inc(sv, i_short, short)
+            r.interest_maker, r.interest_long, r.interest_short, r.interest_fee = i_maker, i_long, i_short, i_fee
 
         # price PnL (§4.8)
         dp = p1 - p0
@@ -226,6 +200,64 @@ def accumulate_version(
         valid, p1, mv, lv, sv, v_maker_fee, v_taker_fee, v_maker_off, v_pos_off, v_neg_off, v_settle, -liq
     )
     return nv, r
+
+
+def split_funding(funding: int, maker: int, long: int, short: int, ps: ParamSet) -> tuple[int, int, int, int]:
+    """Split the controller's funding between makers, longs and shorts (§4.6).
+
+    Returns ``(maker, long, short, fee)`` totals (positive = received); applies ``makerReceiveOnly``.
+    """
+    skew = long - short
+    if ps.maker_receive_only and (funding > 0) - (funding < 0) != (skew > 0) - (skew < 0):
+        funding = -funding
+    fee = (funding if funding >= 0 else -funding) * ps.funding_fee // B
+    spread = fee // 2
+    f_long = -funding - fee + spread
+    f_short = funding - spread
+    f_maker = 0
+    if long != short:
+        major, minor = (long, short) if long > short else (short, long)
+        ts = major if major < minor + maker else minor + maker
+        portion = 0 if ts == 0 else (ts - minor) * B // ts
+        if long > short:
+            f_maker = trunc_div(f_short * portion, B)
+            f_short -= f_maker
+        else:
+            f_maker = trunc_div(f_long * portion, B)
+            f_long -= f_maker
+    return f_maker, f_long, f_short, fee
+
+
+def utilization_of(maker: int, long: int, short: int, efficiency_limit: int) -> int:
+    """``PositionLib.utilization`` (§3.1) on raw sizes."""
+    major, minor = (long, short) if long >= short else (short, long)
+    den = maker + minor
+    net = major * B // den if den else (B if major == 0 else 1 << 256)
+    eff_num = major * efficiency_limit // B
+    eff = eff_num * B // maker if maker else (B if eff_num == 0 else 1 << 256)
+    u = net if net > eff else eff
+    return B if u > B else u
+
+
+def interest_accrued(maker: int, long: int, short: int, price_abs: int, t0: int, t1: int, ps: ParamSet) -> int:
+    """Interest takers pay over [t0, t1] on the maker-backed open interest (§4.7), UFixed6."""
+    oi = long + short
+    notional = (oi if oi < maker else maker) * price_abs // B
+    if not notional:
+        return 0
+    u = utilization_of(maker, long, short, ps.efficiency_limit)
+    rate = utilization_rate(ps.min_rate, ps.max_rate, ps.target_rate, ps.target_utilization, u)
+    return rate * (t1 - t0) * notional // B // YEAR
+
+
+def split_interest(interest: int, long: int, short: int, ps: ParamSet) -> tuple[int, int, int, int]:
+    """Split interest: makers receive it net of ``interestFee``; longs and shorts pay pro rata.
+
+    Returns ``(maker, long, short, fee)`` (long and short negative = paid).
+    """
+    fee = interest * ps.interest_fee // B
+    i_long = interest if max(long, short) == 0 else interest * long // (long + short)
+    return interest - fee, -i_long, -(interest - i_long), fee
 
 
 def apply_global_fees(g: GlobalState, order_id: int, r: VersionResult, risk_fee: int, oracle_fee_share: int) -> None:

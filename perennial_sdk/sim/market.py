@@ -27,6 +27,7 @@ from perennial_sdk.math.state import (
     VersionState,
 )
 from perennial_sdk.math.version import VersionResult, accumulate_version, apply_global_fees
+from perennial_sdk.math.views import AccountView, MarketView
 from perennial_sdk.sim.oracle import SimOracle
 
 __all__ = ["MAGIC_CLOSE", "MAGIC_UNCHANGED", "MAGIC_WITHDRAW_ALL", "SimMarket"]
@@ -256,6 +257,37 @@ class SimMarket:
     def accounts(self) -> list[str]:
         """Every account that has touched the market."""
         return list(self._locals)
+
+    def view(self) -> MarketView:
+        """An immutable copy of the market for analytics (see :mod:`perennial_sdk.analytics`)."""
+        latest_ts = self.oracle.latest_timestamp
+        rec = self.oracle.record(latest_ts)
+        current = self._pending_order.get(self._global.current_id, OrderState())
+        return MarketView(
+            ps=self.ps, glob=self._global.copy(), position=self._position.copy(), pending=self._pending.copy(),
+            current_order=current.copy(), version=self._versions.get(self._position.timestamp, _ZERO_VERSION).copy(),
+            latest_price=rec.price if rec.price else self._global.latest_price, latest_timestamp=latest_ts,
+            latest_valid=rec.valid, current_timestamp=self.oracle.current_timestamp,
+        )
+
+    def account_view(self, account: str) -> AccountView:
+        """An immutable copy of one account for analytics."""
+        local = self._locals.get(account) or LocalState()
+        position = self._positions.get(account) or PositionState()
+        orders = self._pending_orders.get(account, {})
+        current = orders.get(local.current_id, OrderState())
+        walk = position.copy()
+        max_pending = max(walk.maker, walk.long, walk.short)
+        for order_id in range(local.latest_id + 1, local.current_id + 1):
+            if order_id in orders:
+                walk.apply(orders[order_id])
+                max_pending = max(max_pending, walk.maker, walk.long, walk.short)
+        return AccountView(
+            account=account, local=local.copy(), position=position.copy(),
+            pending=(self._pendings.get(account) or OrderState()).copy(), current_order=current.copy(),
+            checkpoint=self._checkpoints.get(account, {}).get(position.timestamp, _ZERO_CHECKPOINT).copy(),
+            max_pending_magnitude=max_pending,
+        )
 
     # raw hot-path reads (no copies, do not mutate)
     def raw_global(self) -> GlobalState:

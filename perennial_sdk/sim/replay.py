@@ -24,7 +24,7 @@ _NAMED_ADDRESSES = {"A": "aaaa", "B": "bbbb", "C": "cccc", "D": "d00d", "E": "ee
 
 def account_address(name: str) -> str:
     """The checksummed address a scenario account name stands for (A → 0x…aaaa, D → 0x…d00d)."""
-    from eth_utils import to_checksum_address
+    from eth_utils.address import to_checksum_address
 
     if name.startswith("0x") and len(name) == 42:
         return to_checksum_address(name)
