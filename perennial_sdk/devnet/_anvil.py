@@ -334,11 +334,21 @@ class AnvilHandle:
         return _redact(_read_text(self._log_path), self._secrets)
 
     def web3(self, *, timeout: float = 30.0) -> Web3:
-        """A Web3 over HTTP to this node, with web3's automatic request retries turned off."""
+        """A Web3 over HTTP to this node.
+
+        web3's automatic request retries are off (a retried ``evm_revert`` or transaction is not
+        safe), and proxy settings from the environment are ignored (the node is local).
+        """
+        import requests
         from web3 import HTTPProvider, Web3
 
+        session = requests.Session()
+        session.trust_env = False
         provider = HTTPProvider(
-            self.url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None
+            self.url,
+            request_kwargs={"timeout": timeout},
+            session=session,
+            exception_retry_configuration=None,
         )
         return Web3(provider)
 
