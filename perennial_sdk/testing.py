@@ -100,6 +100,7 @@ def pytest_configure(config: pytest.Config) -> None:
             config.addinivalue_line("markers", f"{name}: {text}")
     for message, category in _DEPENDENCY_WARNINGS:  # appended last: wins over an ini "error"
         config.addinivalue_line("filterwarnings", f"ignore:{message}:{category.__name__}")
+    _fork_settings(config)  # bad fork options are a usage error before collection
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,10 +1,10 @@
 """Local devnet for tests and demos: launch anvil, control its chain, get funded accounts.
 
-    from perennial_sdk.devnet import Chain, launch_anvil
+from perennial_sdk.devnet import Chain, launch_anvil
 
-    with launch_anvil() as node:
-        chain = Chain(node.web3())
-        chain.time_travel(seconds=3600)
+with launch_anvil() as node:
+    chain = Chain(node.web3())
+    chain.time_travel(seconds=3600)
 """
 
 from ._anvil import (
@@ -30,12 +30,12 @@ from ._errors import (
 
 __all__ = [
     "ANVIL_NPM_PACKAGE",
+    "DEFAULT_MNEMONIC",
     "AnvilHandle",
     "AnvilInstallError",
     "AnvilNotFoundError",
     "AnvilStartError",
     "Chain",
-    "DEFAULT_MNEMONIC",
     "DevnetError",
     "DevnetRPCError",
     "DevnetValueError",

@@ -21,6 +21,7 @@ __all__ = [
 ]
 
 import atexit
+import contextlib
 import ctypes
 import gzip
 import http.client
@@ -38,7 +39,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from ._errors import (
     AnvilInstallError,
@@ -166,7 +167,9 @@ def install_anvil(*, tools: Path | None = None, timeout: float = 600.0) -> Path:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise AnvilInstallError(searched, command, f"npm did not finish within {timeout}s") from None
+        raise AnvilInstallError(
+            searched, command, f"npm did not finish within {timeout}s"
+        ) from None
     output = (done.stdout or "") + (done.stderr or "")
     if done.returncode != 0:
         raise AnvilInstallError(searched, command, _tail(output))
@@ -373,12 +376,10 @@ class AnvilHandle:
 
     def _emergency_stop(self, *, grace: float) -> None:
         """Stop the process without locks or file work (signal handlers, dying interpreter)."""
-        try:
+        with contextlib.suppress(Exception):  # nothing better to do while dying
             _stop_process_group(self._process, grace=grace)
-        except Exception:  # noqa: BLE001 - nothing better to do here
-            pass
 
-    def __enter__(self) -> AnvilHandle:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -390,7 +391,11 @@ class AnvilHandle:
         self.close()
 
     def __repr__(self) -> str:
-        fork = "" if self.fork_url is None else f", fork={_redact_url(self.fork_url)}@{self.fork_block}"
+        fork = (
+            ""
+            if self.fork_url is None
+            else f", fork={_redact_url(self.fork_url)}@{self.fork_block}"
+        )
         state = "running" if self.running else "stopped"
         return f"AnvilHandle(url={self.url!r}, pid={self.pid}, chain_id={self.chain_id}{fork}, {state})"
 
@@ -501,7 +506,9 @@ def _check_args(
     if fork_block is not None and fork_block < 0:
         raise DevnetValueError("fork_block", fork_block, "must be >= 0")
     if fork_url is not None and not re.match(r"^(https?|wss?)://", fork_url):
-        raise DevnetValueError("fork_url", _redact_url(fork_url), "must be an http(s):// or ws(s):// URL")
+        raise DevnetValueError(
+            "fork_url", _redact_url(fork_url), "must be an http(s):// or ws(s):// URL"
+        )
     if chain_id is not None and chain_id <= 0:
         raise DevnetValueError("chain_id", chain_id, "must be > 0")
     if block_time is not None and block_time <= 0:
@@ -600,7 +607,9 @@ def launch_anvil(
             lease = _lease(port, binary, args)
             log_path = workdir / f"anvil-{attempt}.log"
             try:
-                process, answered = _start(binary, args, lease.port, log_path, timeout, watchdog, secrets)
+                process, answered = _start(
+                    binary, args, lease.port, log_path, timeout, watchdog, secrets
+                )
             except _PortTaken:
                 lease.release()
                 continue
@@ -675,7 +684,8 @@ def _start(
                 stderr=subprocess.STDOUT,
                 env=env,
                 start_new_session=True,
-                preexec_fn=_deathsig_preexec() if watchdog else None,
+                # only prctl + getppid run in the child; no locks are taken there
+                preexec_fn=_deathsig_preexec() if watchdog else None,  # noqa: PLW1509
             )
         except OSError as exc:
             raise AnvilStartError(
@@ -686,7 +696,11 @@ def _start(
         _stop_process_group(process, grace=1.0)
         logs = _redact(_read_text(log_path), secrets)
         return AnvilStartError(
-            reason, command=shown, returncode=process.returncode, logs_tail=_tail(logs), detail=detail
+            reason,
+            command=shown,
+            returncode=process.returncode,
+            logs_tail=_tail(logs),
+            detail=detail,
         )
 
     listening = f"Listening on {HOST}:{port}"

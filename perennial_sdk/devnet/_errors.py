@@ -54,7 +54,9 @@ class AnvilNotFoundError(DevnetError, FileNotFoundError):
         self.install_command = install_command
         self.detail = detail
         where = ", ".join(searched) if searched else "nowhere"
-        text = f"anvil executable not found (looked in: {where}). Install it with: {install_command}"
+        text = (
+            f"anvil executable not found (looked in: {where}). Install it with: {install_command}"
+        )
         if detail:
             text = f"{text}\n{detail}"
         super().__init__(text)

@@ -41,10 +41,8 @@ if sys.platform != "win32":
             return True
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, port)
-        except OSError as exc:
-            if exc.errno in (errno.EACCES, errno.EAGAIN):
-                return False
-            return True
+        except OSError as exc:  # EACCES/EAGAIN: held elsewhere; other errors: no OS lease
+            return exc.errno not in (errno.EACCES, errno.EAGAIN)
         return True
 
     def _os_unlock(port: int) -> None:

@@ -234,7 +234,7 @@ def _pid_of_running_anvil_with_port(command: list[str]) -> int | None:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"--port" in argv and argv[argv.index(b"--port") + 1] == port.encode():
-            if alive(int(entry.name)):
-                return int(entry.name)
+        matches = b"--port" in argv and argv[argv.index(b"--port") + 1] == port.encode()
+        if matches and alive(int(entry.name)):
+            return int(entry.name)
     return None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.exceptions import Web3RPCError
+from web3.types import Wei
 
 from perennial_sdk.devnet import (
     Chain,
@@ -21,14 +24,14 @@ RETURN_42 = bytes.fromhex("602a60005260206000f3")
 
 
 def test_accounts_are_the_nodes_funded_accounts(w3: Web3, accounts: list[LocalAccount]) -> None:
-    assert [a.address for a in accounts] == w3.eth.accounts
+    assert [a.address for a in accounts] == list(w3.eth.accounts)
     assert w3.eth.get_balance(accounts[0].address) == 10_000 * 10**18
     assert accounts[0].key.hex() not in repr(accounts[0])  # failure output shows no key
 
 
 def test_accounts_can_sign(w3: Web3, accounts: list[LocalAccount]) -> None:
     sender = accounts[1]
-    tx = {
+    tx: dict[str, Any] = {
         "to": ADDRESS,
         "value": 1234,
         "gas": 21_000,
@@ -38,9 +41,11 @@ def test_accounts_can_sign(w3: Web3, accounts: list[LocalAccount]) -> None:
         "chainId": w3.eth.chain_id,
     }
     signed = sender.sign_transaction(tx)
-    receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(signed.raw_transaction))
+    receipt = w3.eth.wait_for_transaction_receipt(
+        w3.eth.send_raw_transaction(signed.raw_transaction)
+    )
     assert receipt["status"] == 1
-    assert w3.eth.get_balance(ADDRESS) == 1234
+    assert chain_balance(w3, ADDRESS) == 1234
 
 
 def test_time_travel_by_seconds(chain: Chain) -> None:
@@ -99,13 +104,15 @@ def test_set_balance_code_and_storage(chain: Chain, w3: Web3) -> None:
 def test_impersonate_sends_unsigned_then_stops(chain: Chain, w3: Web3) -> None:
     whale = "0x00000000000000000000000000000000000000c3"
     chain.set_balance(whale, 10**18)
-    tx = {"to": ADDRESS, "value": 5, "gas": 21_000}
+    to = Web3.to_checksum_address(ADDRESS)
     with chain.impersonate(whale) as sender:
-        tx_hash = w3.eth.send_transaction({**tx, "from": sender})
+        tx_hash = w3.eth.send_transaction(
+            {"from": sender, "to": to, "value": Wei(5), "gas": 21_000}
+        )
         assert w3.eth.wait_for_transaction_receipt(tx_hash)["status"] == 1
     assert chain.balance(ADDRESS) == 5
     with pytest.raises(Web3RPCError):
-        w3.eth.send_transaction({**tx, "from": Web3.to_checksum_address(whale)})
+        w3.eth.send_transaction({"from": sender, "to": to, "value": Wei(5), "gas": 21_000})
 
 
 def test_snapshot_revert_consumes_the_snapshot(chain: Chain) -> None:
@@ -149,6 +156,10 @@ def test_dump_state_loads_into_a_new_anvil(chain: Chain) -> None:
         assert other.balance(ADDRESS) == 0
         other.load_state(state)
         _assert_same_account(other)
+
+
+def chain_balance(w3: Web3, address: str) -> int:
+    return w3.eth.get_balance(Web3.to_checksum_address(address))
 
 
 def _assert_same_account(other: Chain) -> None:

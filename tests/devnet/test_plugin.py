@@ -23,10 +23,11 @@ REGISTERED = any(
     ep.name == "perennial_sdk" for ep in importlib.metadata.entry_points(group="pytest11")
 )
 pytestmark = pytest.mark.skipif(
-    not REGISTERED, reason="perennial-sdk is not installed (pip install -e .), plugin not registered"
+    not REGISTERED,
+    reason="perennial-sdk is not installed (pip install -e .), plugin not registered",
 )
 
-MODULE_A = '''
+MODULE_A = """
 import pytest
 
 ADDRESS = "0x00000000000000000000000000000000000000f6"
@@ -55,16 +56,16 @@ def test_fork(fork):
 
 def test_protocol(devnet):
     raise AssertionError("must be skipped until the protocol is deployed")
-'''
+"""
 
-MODULE_B = '''
+MODULE_B = """
 ADDRESS = "0x00000000000000000000000000000000000000f6"
 KEPT = "0x00000000000000000000000000000000000000f7"
 
 def test_module_a_was_reverted(chain):
     assert chain.balance(ADDRESS) == 0
     assert chain.balance(KEPT) == 0
-'''
+"""
 
 
 def _run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -77,6 +78,7 @@ def _run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     return done.returncode, done.stdout + done.stderr
 

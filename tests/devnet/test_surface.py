@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import perennial_sdk.devnet as devnet
-from perennial_sdk import testing
+from perennial_sdk import devnet, testing
 
 
 def test_all_is_sorted_and_complete() -> None:
     # "@py_builtins"/"@pytest_ar": pytest rewrites asserts in the plugin's distribution
     public = {name for name in vars(devnet) if not name.startswith(("_", "@"))}
-    assert devnet.__all__ == sorted(devnet.__all__)
+
+    # isort style (ruff RUF022): CONSTANTS, then Classes, then functions
+    def group(name: str) -> tuple[int, str]:
+        return (0 if name.isupper() else 1 if name[0].isupper() else 2), name
+
+    assert devnet.__all__ == sorted(devnet.__all__, key=group)
     assert set(devnet.__all__) == public
 
 
