@@ -12,6 +12,9 @@ scope takes a new snapshot when it starts (a revert consumes its snapshot). Mark
 or module with ``@pytest.mark.no_isolation`` to let its changes stay for the tests after it
 (until the enclosing scope reverts).
 
+Hypothesis: the examples of one ``@given`` test share one snapshot; wrap the body in
+``with chain.isolate():`` to give every example a fresh chain.
+
 Caveat: a session-scoped fixture that changes chain state must be set up before the first
 module snapshot that should keep it, i.e. be requested by the first devnet test of a module
 (or by ``devnet``); otherwise the module's revert removes its state while its value stays cached.

@@ -215,8 +215,9 @@ def _redact_url(url: str) -> str:
 
 
 _LIVE: set[AnvilHandle] = set()
-_LIVE_LOCK = threading.Lock()
-_HOOKS_INSTALLED = False
+_LIVE_LOCK = threading.RLock()  # re-entrant: the signal handler may interrupt a holder
+_ATEXIT_INSTALLED = False
+_SIGNALS_INSTALLED = False
 _PREVIOUS_HANDLERS: dict[int, Any] = {}
 
 
@@ -244,13 +245,13 @@ def _on_fatal_signal(signum: int, frame: FrameType | None) -> None:
 
 
 def _install_exit_hooks() -> None:
-    global _HOOKS_INSTALLED
-    if _HOOKS_INSTALLED:
-        return
-    _HOOKS_INSTALLED = True
-    atexit.register(_close_all_at_exit)
-    if threading.current_thread() is not threading.main_thread():
-        return
+    global _ATEXIT_INSTALLED, _SIGNALS_INSTALLED
+    if not _ATEXIT_INSTALLED:
+        _ATEXIT_INSTALLED = True
+        atexit.register(_close_all_at_exit)
+    if _SIGNALS_INSTALLED or threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be set from the main thread
+    _SIGNALS_INSTALLED = True
     for name in ("SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)
         if signum is None:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from perennial_sdk.devnet import AnvilNotFoundError, find_anvil
+
+from ._procs import alive, wait_gone
 
 try:
     find_anvil()
@@ -111,3 +115,61 @@ def test_fork_block_without_url_is_a_usage_error(tmp_path: Path) -> None:
     code, out = _run(tmp_path, "--fork-block", "5", env={"PERENNIAL_FORK_URL": ""})
     assert code != 0
     assert "--fork-block needs --fork-url" in out
+
+
+_PID_SUITE = """
+import os, time
+from pathlib import Path
+
+def test_fails(anvil):
+    Path("anvil.pid").write_text(str(anvil.pid))
+    if os.environ.get("INNER_SLEEP"):
+        time.sleep(60)
+    raise AssertionError("this inner test fails on purpose")
+"""
+
+
+@pytest.mark.skipif(not HAVE_ANVIL, reason="devnet unavailable: anvil is not installed")
+def test_no_anvil_survives_a_failing_run(tmp_path: Path) -> None:
+    (tmp_path / "test_pid.py").write_text(_PID_SUITE)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 failed" in done.stdout
+    assert wait_gone(int((tmp_path / "anvil.pid").read_text()), timeout=5.0)
+
+
+@pytest.mark.skipif(not HAVE_ANVIL, reason="devnet unavailable: anvil is not installed")
+def test_no_anvil_survives_ctrl_c(tmp_path: Path) -> None:
+    (tmp_path / "test_pid.py").write_text(_PID_SUITE)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"],
+        cwd=tmp_path,
+        env={**os.environ, "INNER_SLEEP": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    pid_file = tmp_path / "anvil.pid"
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() or not pid_file.read_text():
+            assert run.poll() is None, run.communicate()[0]
+            assert time.monotonic() < deadline, "inner run never started anvil"
+            time.sleep(0.05)
+        anvil_pid = int(pid_file.read_text())
+        assert alive(anvil_pid)
+        run.send_signal(signal.SIGINT)
+        out, _ = run.communicate(timeout=30)
+        assert "KeyboardInterrupt" in out, out
+        assert wait_gone(anvil_pid, timeout=5.0)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.communicate()
