@@ -517,7 +517,12 @@ def is_liquidatable(view: MarketView, account: AccountView, price: int, *, at: i
     )
     _, result = accumulate_checkpoint(account.checkpoint, account.position, OrderState(timestamp=t), view.version, version)
     collateral = account.local.collateral + result.net
-    eff = effective_collateral_of(collateral, account.pending, price, ps)
+    # the liquidation closes the whole settled position; its flat taker fee is reserved (§6.1)
+    pending = account.pending.copy()
+    pending.add(OrderState(
+        maker_neg=account.position.maker, long_neg=account.position.long, short_neg=account.position.short
+    ))
+    eff = effective_collateral_of(collateral, pending, price, ps)
     mag = max(account.position.maker, account.position.long, account.position.short)
     return max(eff, 0) < maintenance_requirement(mag, price, ps.maintenance, ps.min_maintenance)
 
@@ -536,7 +541,7 @@ def liquidation_price(view: MarketView, account: AccountView, *, at: int | None 
     """Exact liquidation prices of the settled position by bisection on :func:`is_liquidatable`.
 
     The maintained region is an interval of prices (collateral is linear in price, maintenance is
-    convex), so each side has one boundary; ``max_factor`` bounds the upward search.
+    convex), so each side has one boundary; the search covers ``[latest / max_factor, latest × max_factor]``.
     """
     p_latest = abs(view.latest_price)
     if max(account.position.maker, account.position.long, account.position.short) == 0 or p_latest == 0:
@@ -548,8 +553,9 @@ def liquidation_price(view: MarketView, account: AccountView, *, at: int | None 
     if liq(p_latest):
         return LiquidationPrice(p_latest, p_latest, view.latest_price)
     below = None
-    if liq(1):
-        lo, hi = 1, p_latest  # liq(lo) and not liq(hi)
+    floor = max(p_latest // max_factor, 1)  # near zero price the requirement itself rounds to zero
+    if liq(floor):
+        lo, hi = floor, p_latest  # liq(lo) and not liq(hi)
         while hi - lo > 1:
             mid = (lo + hi) // 2
             if liq(mid):
