@@ -44,12 +44,19 @@ def adiabatic_compute(scale: int, fee: int, latest: int, change: int, price: int
         return 0
     if scale == 0:
         raise FixedPointError("Adiabatic6ZeroScaleError", operation="adiabatic", left=change, right=0)
-    ls = trunc_div(latest * B, scale)
-    cs = trunc_div(change * B, scale)
-    mean = trunc_div(ls + ls + cs, 2)
-    x = trunc_div(change * price, B)
-    x = trunc_div(x * fee, B)
-    return trunc_div(x * mean, B)
+    # Fixed6 truncations toward zero, inlined (hot path)
+    x = latest * B
+    ls = x // scale if x >= 0 else -(-x // scale)
+    x = change * B
+    cs = x // scale if x >= 0 else -(-x // scale)
+    x = ls + ls + cs
+    mean = x // 2 if x >= 0 else -(-x // 2)
+    x = change * price
+    x = x // B if x >= 0 else -(-x // B)
+    x *= fee
+    x = x // B if x >= 0 else -(-x // B)
+    x *= mean
+    return x // B if x >= 0 else -(-x // B)
 
 
 def adiabatic_exposure(scale: int, fee: int, skew: int) -> int:
@@ -87,9 +94,11 @@ def pcontroller_compute(value: int, skew: int, k: int, p_min: int, p_max: int, t
 
 def _segment(rate: int, a: int, b: int, notional: int) -> int:
     """rate·(b − a)·notional / year with the contract's three truncations (a, b 1e6-scaled seconds)."""
-    x = trunc_div(rate * (b - a), B)
-    x = trunc_div(x * notional, B)
-    return trunc_div(x, YEAR)
+    x = rate * (b - a)
+    x = x // B if x >= 0 else -(-x // B)
+    x *= notional
+    x = x // B if x >= 0 else -(-x // B)
+    return x // YEAR if x >= 0 else -(-x // YEAR)
 
 
 def funding_accumulate(
@@ -100,8 +109,21 @@ def funding_accumulate(
     The rate moves linearly at ``skew/k`` per second from ``value`` until it reaches ``min``/``max``
     and stays there; the integral is exact up to the contract's truncations.
     """
-    new_value, intercept = pcontroller_compute(value, skew, k, p_min, p_max, t0, t1)
-    first = trunc_div(_segment(value + new_value, t0 * B, intercept, notional), 2)
+    # PController6.compute, inlined (this is the simulator's hot path)
+    dt = t1 - t0
+    drift = dt * skew * B
+    rng = drift // k if drift >= 0 else -(-drift // k)
+    uncapped = value + rng
+    new_value = p_min if uncapped < p_min else (p_max if uncapped > p_max else uncapped)
+    if notional == 0:
+        return 0, new_value
+    if rng == 0:
+        intercept = t1 * B
+    else:
+        buffer = 0 if (value > p_max or value < p_min) else abs((p_max if rng > 0 else p_min) - value)
+        intercept = min(t0 * B + dt * B * buffer // abs(rng), t1 * B)
+    first = _segment(value + new_value, t0 * B, intercept, notional)
+    first = first // 2 if first >= 0 else -(-first // 2)
     return _segment(new_value, intercept, t1 * B, notional) + first, new_value
 
 

@@ -8,7 +8,7 @@ These mirror the contract structs field for field (spec §3.1, §4.1, §5); the 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Self
+from typing import Any
 
 from perennial_sdk import models
 
@@ -33,8 +33,6 @@ class _Convert:
     def to_model(self) -> Any:
         return self._model.model_validate({f.name: getattr(self, f.name) for f in fields(self)})  # type: ignore[arg-type]
 
-    def copy(self) -> Self:
-        return type(self)(*(getattr(self, f.name) for f in fields(self)))  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)
@@ -45,6 +43,10 @@ class PositionState(_Convert):
     maker: int = 0
     long: int = 0
     short: int = 0
+
+    def copy(self) -> PositionState:
+        """A field-for-field copy (hot path)."""
+        return PositionState(self.timestamp, self.maker, self.long, self.short)
 
     @classmethod
     def from_model(cls, m: models.Position) -> PositionState:
@@ -82,6 +84,14 @@ class OrderState(_Convert):
     invalidation: int = 0
     maker_referral: int = 0
     taker_referral: int = 0
+
+    def copy(self) -> OrderState:
+        """A field-for-field copy (hot path)."""
+        return OrderState(
+            self.timestamp, self.orders, self.collateral, self.maker_pos, self.maker_neg, self.long_pos,
+            self.long_neg, self.short_pos, self.short_neg, self.protection, self.invalidation, self.maker_referral,
+            self.taker_referral,
+        )
 
     @classmethod
     def from_model(cls, m: models.Order) -> OrderState:
@@ -180,6 +190,14 @@ class VersionState(_Convert):
     settlement_fee: int = 0
     liquidation_fee: int = 0
 
+    def copy(self) -> VersionState:
+        """A field-for-field copy (hot path)."""
+        return VersionState(
+            self.valid, self.price, self.maker_value, self.long_value, self.short_value, self.maker_fee,
+            self.taker_fee, self.maker_offset, self.taker_pos_offset, self.taker_neg_offset, self.settlement_fee,
+            self.liquidation_fee,
+        )
+
     @classmethod
     def from_model(cls, m: models.Version) -> VersionState:
         return cls(m.valid, *(int(getattr(m, f.name)) for f in fields(cls)[1:]))
@@ -201,6 +219,13 @@ class GlobalState(_Convert):
     exposure: int = 0
     p_value: int = 0
     p_skew: int = 0
+
+    def copy(self) -> GlobalState:
+        """A field-for-field copy (hot path)."""
+        return GlobalState(
+            self.current_id, self.latest_id, self.protocol_fee, self.oracle_fee, self.risk_fee, self.latest_price,
+            self.exposure, self.p_value, self.p_skew,
+        )
 
     @classmethod
     def from_model(cls, m: models.Global) -> GlobalState:
@@ -226,6 +251,10 @@ class LocalState(_Convert):
     collateral: int = 0
     claimable: int = 0
 
+    def copy(self) -> LocalState:
+        """A field-for-field copy (hot path)."""
+        return LocalState(self.current_id, self.latest_id, self.collateral, self.claimable)
+
     @classmethod
     def from_model(cls, m: models.Local) -> LocalState:
         return cls(m.current_id, m.latest_id, int(m.collateral), int(m.claimable))
@@ -244,6 +273,10 @@ class CheckpointState(_Convert):
     settlement_fee: int = 0
     transfer: int = 0
     collateral: int = 0
+
+    def copy(self) -> CheckpointState:
+        """A field-for-field copy (hot path)."""
+        return CheckpointState(self.trade_fee, self.settlement_fee, self.transfer, self.collateral)
 
     @classmethod
     def from_model(cls, m: models.Checkpoint) -> CheckpointState:

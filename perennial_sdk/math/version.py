@@ -50,13 +50,6 @@ class VersionResult:
     liquidation_fee: int = 0
 
 
-def _inc(acc: int, amount: int, total: int) -> int:
-    # Accumulator6.increment: floor(amount·1e6 / total); amount ≠ 0 with total = 0 divides by zero.
-    if amount == 0:
-        return acc
-    return acc + amount * B // total
-
-
 def accumulate_version(
     prev: VersionState,
     g: GlobalState,
@@ -116,22 +109,27 @@ def accumulate_version(
         m_lin = m_total * pa // B * ps.maker_linear // B
         p_lin = tp * pa // B * ps.taker_linear // B
         n_lin = tn * pa // B * ps.taker_linear // B
-        v_maker_off = _inc(0, -m_lin, m_total)
-        v_pos_off = _inc(0, -p_lin, tp)
-        v_neg_off = _inc(0, -n_lin, tn)
+        v_maker_off = (-m_lin) * B // m_total if m_lin else 0
+        v_pos_off = (-p_lin) * B // tp if p_lin else 0
+        v_neg_off = (-n_lin) * B // tn if n_lin else 0
         lin = m_lin + p_lin + n_lin
         m_prop = (m_total * pa // B) * m_total // ps.maker_scale * ps.maker_proportional // B
         p_prop = (tp * pa // B) * tp // ps.taker_scale * ps.taker_proportional // B
         n_prop = (tn * pa // B) * tn // ps.taker_scale * ps.taker_proportional // B
-        v_maker_off = _inc(v_maker_off, -m_prop, m_total)
-        v_pos_off = _inc(v_pos_off, -p_prop, tp)
-        v_neg_off = _inc(v_neg_off, -n_prop, tn)
+        if m_prop:
+            v_maker_off += (-m_prop) * B // m_total
+        if p_prop:
+            v_pos_off += (-p_prop) * B // tp
+        if n_prop:
+            v_neg_off += (-n_prop) * B // tn
         prop = m_prop + p_prop + n_prop
         if maker == 0:
             r.trade_offset_market = lin + prop
         else:
-            mv = _inc(mv, lin, maker)
-            mv = _inc(mv, prop, maker)
+            if lin:
+                mv += (lin) * B // maker
+            if prop:
+                mv += (prop) * B // maker
             r.trade_offset_maker = lin + prop
         r.trade_offset = lin + prop
 
@@ -139,21 +137,25 @@ def accumulate_version(
     skew0 = long - short
     if skew0 and ps.taker_adiabatic:
         exposure = adiabatic_compute(ps.taker_scale, ps.taker_adiabatic, 0, skew0, B)
-        adi = trunc_div((p1 - p0) * exposure, B)
+        x = (p1 - p0) * exposure
+        adi = x // B if x >= 0 else -(-x // B)
         if adi:
             r.adiabatic_exposure = adi
             if maker == 0:
                 r.adiabatic_exposure_market = -adi
             else:
                 r.adiabatic_exposure_maker = -adi
-                mv = _inc(mv, -adi, maker)
+                if adi:
+                    mv += (-adi) * B // maker
 
     # adiabatic fee: all positive flow first from the settled skew, then negative flow
     if t_total:
         a_pos = adiabatic_compute(ps.taker_scale, ps.taker_adiabatic, skew0, tp, pa)
-        v_pos_off = _inc(v_pos_off, -a_pos, tp)
+        if a_pos:
+            v_pos_off += (-a_pos) * B // tp
         a_neg = adiabatic_compute(ps.taker_scale, ps.taker_adiabatic, skew0 + tp, -tn, pa)
-        v_neg_off = _inc(v_neg_off, -a_neg, tn)
+        if a_neg:
+            v_neg_off += (-a_neg) * B // tn
         r.trade_offset += a_pos + a_neg
 
     if not ps.closed:
@@ -169,18 +171,24 @@ def accumulate_version(
         )
         g.p_skew = norm
         f_maker, f_long, f_short, fee = split_funding(funding, maker, long, short, ps)
-        mv = _inc(mv, f_maker, maker)
-        lv = _inc(lv, f_long, long)
-        sv = _inc(sv, f_short, short)
+        if f_maker:
+            mv += (f_maker) * B // maker
+        if f_long:
+            lv += (f_long) * B // long
+        if f_short:
+            sv += (f_short) * B // short
         r.funding_maker, r.funding_long, r.funding_short, r.funding_fee = f_maker, f_long, f_short, fee
 
         # interest on the utilization curve (§4.7)
         interest = interest_accrued(maker, long, short, p0a, t0, t1, ps)
         if interest:
             i_maker, i_long, i_short, i_fee = split_interest(interest, long, short, ps)
-            mv = _inc(mv, i_maker, maker)
-            lv = _inc(lv, i_long, long)
-            sv = _inc(sv, i_short, short)
+            if i_maker:
+                mv += (i_maker) * B // maker
+            if i_long:
+                lv += (i_long) * B // long
+            if i_short:
+                sv += (i_short) * B // short
             r.interest_maker, r.interest_long, r.interest_short, r.interest_fee = i_maker, i_long, i_short, i_fee
 
         # price PnL (§4.8)
@@ -188,12 +196,17 @@ def accumulate_version(
         if dp:
             ls = maker + short if maker + short < long else long
             ss = maker + long if maker + long < short else short
-            pnl_long = trunc_div(dp * ls, B)
-            pnl_short = trunc_div(-dp * ss, B)
+            x = dp * ls
+            pnl_long = x // B if x >= 0 else -(-x // B)
+            x = -dp * ss
+            pnl_short = x // B if x >= 0 else -(-x // B)
             pnl_maker = -(pnl_long + pnl_short)
-            lv = _inc(lv, pnl_long, long)
-            sv = _inc(sv, pnl_short, short)
-            mv = _inc(mv, pnl_maker, maker)
+            if pnl_long:
+                lv += (pnl_long) * B // long
+            if pnl_short:
+                sv += (pnl_short) * B // short
+            if pnl_maker:
+                mv += (pnl_maker) * B // maker
             r.pnl_maker, r.pnl_long, r.pnl_short = pnl_maker, pnl_long, pnl_short
 
     nv = VersionState(

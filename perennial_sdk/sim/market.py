@@ -128,6 +128,14 @@ class SimMarket:
         """``Market.settle(account)``: process every ready order, then sync to the latest version."""
         self._run(self._settle_tx, account)
 
+    def settle_market(self) -> None:
+        """Settle the market only (``settle(address(0))``, what a keeper's commit triggers, spec §7).
+
+        Processes every ready global order and syncs the global position to the latest version;
+        no account is touched (address(0) holds nothing, so its checkpoint is not written).
+        """
+        self._run(self._settle_market_tx)
+
     def update(
         self,
         account: str,
@@ -369,6 +377,31 @@ class SimMarket:
         c = self._load(account)
         self._settle(c)
         self._store(c)
+
+    def _settle_market_tx(self) -> None:
+        c = _Context()
+        latest_ts = self.oracle.latest_timestamp
+        c.latest_timestamp = latest_ts
+        c.glob = self._global.copy()
+        c.position = self._position.copy()
+        c.pending = self._pending.copy()
+        self._settle_global(c)
+        self._global, self._position, self._pending = c.glob, c.position, c.pending
+
+    def _settle_global(self, c: _Context) -> None:
+        c.version = self._versions.get(c.position.timestamp, _ZERO_VERSION)
+        c.order_timestamp = c.position.timestamp
+        price = self.oracle.record(c.position.timestamp).price
+        c.order_price = price if price != 0 else c.glob.latest_price
+        latest_ts = c.latest_timestamp
+        glob = c.glob
+        while glob.current_id != glob.latest_id:
+            nxt = self._pending_order.get(glob.latest_id + 1)
+            if nxt is None or nxt.timestamp > latest_ts:
+                break
+            self._process_global(c, glob.latest_id + 1, nxt.timestamp, nxt)
+        if not self.ps.settle and latest_ts > c.position.timestamp:
+            self._process_global(c, glob.latest_id, latest_ts, OrderState(timestamp=latest_ts))
 
     def _settle(self, c: _Context) -> None:
         c.version = self._versions.get(c.position.timestamp, _ZERO_VERSION)
