@@ -315,7 +315,10 @@ class UFixed6(_Fixed):
         return UFixed6(udiv(int(self), _operand(other, "divide")))
 
     def __floordiv__(self, other: object) -> UFixed6:
-        return self.__truediv__(other)
+        raise TypeError(
+            "`//` is ambiguous on a fixed-point value: use `/` for the protocol's fixed-point division, "
+            "or int(value) // n on the raw integer"
+        )
 
     def mul_out(self, other: int) -> UFixed6:
         """``mulOut``: rounded up."""
@@ -379,7 +382,10 @@ class Fixed6(_Fixed):
         return Fixed6(fdiv(int(self), _operand(other, "divide")))
 
     def __floordiv__(self, other: object) -> Fixed6:
-        return self.__truediv__(other)
+        raise TypeError(
+            "`//` is ambiguous on a fixed-point value: use `/` for the protocol's fixed-point division, "
+            "or int(value) // n on the raw integer"
+        )
 
     def mul_out(self, other: int) -> Fixed6:
         """``mulOut``: rounded away from zero."""

@@ -204,7 +204,7 @@ class RiskParameter(_Struct):
         """The value the contract reads back: ``makerLimit`` and fee ``scale`` truncated to whole units."""
 
         def whole(x: int) -> UFixed6:
-            return UFixed6(x // B * B)
+            return UFixed6(int(x) // B * B)
 
         return self.model_copy(
             update={
@@ -251,9 +251,9 @@ class RiskParameter(_Struct):
             )
         if self.efficiency_limit == 0:
             raise _fail("efficiency_limit", 1, 0, "> 0", err)
-        scale_limit = ufmul(udiv(self.maker_limit // B * B, self.efficiency_limit), protocol.min_scale)
+        scale_limit = ufmul(udiv(int(self.maker_limit) // B * B, int(self.efficiency_limit)), int(protocol.min_scale))
         for name, scale in (("taker_fee.scale", self.taker_fee.scale), ("maker_fee.scale", self.maker_fee.scale)):
-            if scale // B * B < scale_limit:
+            if int(scale) // B * B < scale_limit:
                 raise _fail(
                     name, UFixed6(scale_limit), scale, "≥ makerLimit / efficiencyLimit × protocol.minScale", err
                 )
