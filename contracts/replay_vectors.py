@@ -73,11 +73,8 @@ class Anvil:
         self.url = f"http://127.0.0.1:{self.port}"
         w3 = Web3(Web3.HTTPProvider(self.url))
         for _ in range(200):
-            try:
-                if w3.is_connected():
-                    break
-            except Exception:
-                pass
+            if self.proc.poll() is None and w3.is_connected():
+                break
             time.sleep(0.05)
         else:
             self.stop()
@@ -258,7 +255,6 @@ def _protocol_tuple(p: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def replay(chain: Chain, scenario: dict[str, Any]) -> dict[str, Any]:
-    w3 = chain.w3
     dep = chain.deployer
     chain.logs = []
 
