@@ -65,6 +65,19 @@ class SimOracle:
         self.latest_timestamp = timestamp
         self.current_timestamp = timestamp + self.granularity
 
+    def commit_requested(self, price: int, *, settlement_fee: int = 0, oracle_fee: int = 0, valid: bool = True) -> list[int]:
+        """Commit every requested, not yet committed version at ``price`` (what keepers do).
+
+        Returns the committed timestamps; the latest timestamp moves to the last of them.
+        """
+        done = [t for t in self.requests if t not in self._versions and t <= self.current_timestamp]
+        for t in done:
+            self.commit(t, price, valid=valid, settlement_fee=settlement_fee, oracle_fee=oracle_fee)
+        if done and done[-1] > self.latest_timestamp:
+            self.latest_timestamp = done[-1]
+        self.requests = [t for t in self.requests if t not in self._versions]
+        return done
+
     def record(self, timestamp: int) -> VersionRecord:
         """The raw record at ``timestamp`` (an uncommitted timestamp reads as price 0, invalid)."""
         return self._versions.get(timestamp, _UNCOMMITTED)

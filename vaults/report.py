@@ -1,0 +1,112 @@
+"""Backtest reports: APR breakdown, drawdown, a JSON result and PNG plots (floats are fine here)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from vaults.backtest import BacktestResult
+
+__all__ = ["summary", "write_json", "write_plot"]
+
+YEAR = 31_536_000
+
+
+def _apr(amount: int, capital: float, seconds: int) -> float:
+    return 0.0 if capital <= 0 or seconds <= 0 else amount / 1e6 / capital * YEAR / seconds
+
+
+def summary(result: BacktestResult) -> dict[str, Any]:
+    """Headline numbers: APR split into funding, interest, fee income, fees paid and price PnL."""
+    seconds = result.times[-1] - result.times[0] if len(result.times) > 1 else 0
+    capital = result.config.deposit / 1e6
+    peak, drawdown = float("-inf"), 0.0
+    for e in result.equity:
+        peak = max(peak, e)
+        drawdown = max(drawdown, (peak - e) / peak if peak > 0 else 0.0)
+    net = result.equity[-1] - result.equity[0]
+    return {
+        "days": seconds / 86_400,
+        "deposit": capital,
+        "final_equity": result.equity[-1] / 1e6,
+        "net_pnl": net / 1e6,
+        "apr_net": _apr(net, capital, seconds),
+        "apr_funding": _apr(result.funding, capital, seconds),
+        "apr_interest": _apr(result.interest, capital, seconds),
+        "apr_fee_income": _apr(result.fee_income, capital, seconds),
+        "apr_fees_paid": -_apr(result.fees_paid, capital, seconds),
+        "apr_price_pnl": _apr(result.price_pnl, capital, seconds),
+        "max_drawdown": drawdown,
+        "rebalances": result.rebalances,
+        "rebalance_cost": result.fees_paid / 1e6,
+        "trader_orders": result.trader_orders,
+        "rejected_orders": result.rejected_orders,
+        "price_start": result.prices[0] / 1e6,
+        "price_end": result.prices[-1] / 1e6,
+    }
+
+
+def format_summary(s: dict[str, Any]) -> str:
+    """A plain-text table of :func:`summary`."""
+    pct = lambda x: f"{100 * x:+8.2f} %"  # noqa: E731
+    lines = [
+        f"period            {s['days']:.1f} days, price {s['price_start']:.2f} -> {s['price_end']:.2f}",
+        f"deposit           {s['deposit']:,.2f}",
+        f"final equity      {s['final_equity']:,.2f}   (net {s['net_pnl']:+,.2f})",
+        f"APR net           {pct(s['apr_net'])}",
+        f"  funding         {pct(s['apr_funding'])}",
+        f"  interest        {pct(s['apr_interest'])}",
+        f"  fee income      {pct(s['apr_fee_income'])}",
+        f"  fees paid       {pct(s['apr_fees_paid'])}",
+        f"  price PnL       {pct(s['apr_price_pnl'])}",
+        f"max drawdown      {100 * s['max_drawdown']:.2f} %",
+        f"rebalances        {s['rebalances']} (cost {s['rebalance_cost']:,.2f})",
+        f"trader orders     {s['trader_orders']} ({s['rejected_orders']} rejected by the market)",
+    ]
+    return "\n".join(lines)
+
+
+def write_json(result: BacktestResult, path: str | Path) -> None:
+    """The summary, the configuration and the series, as JSON."""
+    cfg = asdict(result.config)
+    data = {
+        "summary": summary(result),
+        "config": cfg,
+        "series": {
+            "time": result.times, "price": result.prices, "equity": result.equity, "maker": result.maker_size,
+            "funding_rate": result.funding_rate, "long": result.long_oi, "short": result.short_oi,
+        },
+    }
+    Path(path).write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def write_plot(result: BacktestResult, path: str | Path) -> bool:
+    """Equity, maker size and open interest, and the funding rate as a PNG; False without matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    days = [(t - result.times[0]) / 86_400 for t in result.times]
+    fig, axes = plt.subplots(4, 1, figsize=(10, 11), sharex=True)
+    axes[0].plot(days, [e / 1e6 for e in result.equity], color="tab:green")
+    axes[0].set_ylabel("vault equity")
+    axes[1].plot(days, [p / 1e6 for p in result.prices], color="tab:gray")
+    axes[1].set_ylabel("price")
+    axes[2].plot(days, [m / 1e6 for m in result.maker_size], label="vault maker")
+    axes[2].plot(days, [x / 1e6 for x in result.long_oi], label="long OI")
+    axes[2].plot(days, [x / 1e6 for x in result.short_oi], label="short OI")
+    axes[2].set_ylabel("size")
+    axes[2].legend(loc="upper left")
+    axes[3].plot(days, [100 * r / 1e6 for r in result.funding_rate], color="tab:red")
+    axes[3].set_ylabel("funding rate %/yr")
+    axes[3].set_xlabel("days")
+    fig.suptitle(f"LeveragedMaker on {result.config.market} (exact Perennial V2.4 simulator)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return True
