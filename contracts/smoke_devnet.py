@@ -169,6 +169,35 @@ class Smoke:
         got = dsu.functions.balanceOf(o).call() - before
         self.check(got == protocol_fee * 10**12, f"owner claimed the protocol fee {got / 1e18}")
 
+        print("5. delta updates with a referrer (referral fee from the protocol parameter)")
+        c.send(factory.functions.updateParameter(
+            (50_000, 50 * U, 500_000, 10 * U, 1_000, 100_000, 400_000, 1_000, 3600)), o)
+        self.check(factory.functions.referralFees(self.keeper).call() == 400_000, "default referral fee 0.4")
+        self.set_next(v2 + 45)
+        latest_v = v2 + 44
+        self._send_value(
+            pyth_factory.functions.commit([ORACLE_ID], latest_v, self.price_update(2000_00000000, latest_v + 3)),
+            self.keeper, 1,
+        )
+        self.set_next(v2 + 46)
+        c.send(market.functions.update(self.bob, U // 2, 0, self.keeper), self.bob)  # taker delta + collateral
+        c.send(market.functions.update(self.alice, U // 2, 0, 0, self.keeper), self.alice)  # maker + taker delta
+        v3 = v2 + 50
+        self.set_next(v3 + 3)
+        self._send_value(
+            pyth_factory.functions.commit([ORACLE_ID], v3, self.price_update(2000_00000000, v3 + 3)), self.keeper, 1
+        )
+        c.send(pyth_factory.functions.settle([ORACLE_ID], [v3], [10]), self.keeper)
+        self.check(market.functions.positions(self.bob).call()[2] == U // 2, "bob long 0.5 via taker delta")
+        self.check(market.functions.positions(self.alice).call()[1] == U * 3 // 2, "alice maker 1.5 via maker delta")
+        # flat taker fee 0.5 * 2000 * 0.002 = 2.0, maker fee 0.5 * 2000 * 0.001 = 1.0; referrer gets 40 %
+        claimable = market.functions.locals(self.keeper).call()[3]
+        self.check(claimable == 1_200_000, f"referrer claimable {claimable / 1e6} == 1.2")
+        before = dsu.functions.balanceOf(self.keeper).call()
+        c.send(market.functions.claimFee(self.keeper), self.keeper)
+        got = dsu.functions.balanceOf(self.keeper).call() - before
+        self.check(got == 1_200_000 * 10**12, "referrer claimed its fee")
+
         print(f"{len(self.failures)} failed")
         return 1 if self.failures else 0
 

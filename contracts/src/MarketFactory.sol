@@ -10,6 +10,7 @@ import { ProtocolParameter } from "./types/Types.sol";
 ///         markets as minimal-proxy clones of a Market implementation.
 contract MarketFactory {
     event OwnerUpdated(address indexed newOwner);
+    event PendingOwnerUpdated(address indexed newPendingOwner);
     event ParameterUpdated(ProtocolParameter newParameter);
     event ExtensionUpdated(address indexed operator, bool newEnabled);
     event OperatorUpdated(address indexed account, address indexed operator, bool newEnabled);
@@ -52,6 +53,7 @@ contract MarketFactory {
 
     function updatePendingOwner(address newPendingOwner) external onlyOwner {
         pendingOwner = newPendingOwner;
+        emit PendingOwnerUpdated(newPendingOwner);
     }
 
     function acceptOwner() external {
@@ -59,6 +61,7 @@ contract MarketFactory {
         owner = msg.sender;
         pendingOwner = address(0);
         emit OwnerUpdated(msg.sender);
+        emit PendingOwnerUpdated(address(0));
     }
 
     // ---------- protocol parameter
