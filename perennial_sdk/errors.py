@@ -9,7 +9,8 @@
     └── ContractError                           a Perennial custom error, by its contract name
         ├── MarketError                         Market.sol / InvariantLib errors (one class each)
         ├── StorageError                        *StorageInvalidError (a value wider than its slot)
-        └── FactoryError, OracleError, ...      (added by the client layer)
+        ├── FactoryError, OracleError, TokenError, PeripheryError, MathError, PythError
+        └── ...                                 one class per custom error in the SDK's ABIs
 
 A :class:`ContractError` is raised the same way whether it was predicted off-chain (``source =
 "preflight"`` or ``"sim"``) or decoded from an on-chain revert (``source = "revert"``), so one
@@ -21,19 +22,50 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 __all__ = [
+    "Adiabatic6ZeroScaleError",
     "CONTRACT_ERRORS",
     "CheckpointStorageInvalidError",
     "ContractError",
+    "CurveMath6OutOfBoundsError",
+    "DivisionByZero",
+    "FactoryAlreadyRegisteredError",
+    "FactoryCloneFailedError",
+    "FactoryError",
+    "FactoryInvalidOracleError",
+    "FactoryNotOwnerError",
+    "Fixed6OverflowError",
     "FixedPointError",
     "GlobalStorageInvalidError",
+    "InitializableAlreadyInitializedError",
     "InputError",
+    "InstanceNotFactoryError",
+    "InstanceNotOwnerError",
+    "InsufficientFee",
+    "InvalidArgument",
     "InvalidParameterError",
+    "InvalidTwapUpdateDataSet",
+    "KeeperFactoryAlreadyCreatedError",
+    "KeeperFactoryInvalidParameterError",
+    "KeeperFactoryInvalidSettleError",
+    "KeeperFactoryInvalidVersionError",
+    "KeeperFactoryNotCreatedError",
+    "KeeperFactoryNotOwnerError",
+    "KeeperFactoryVersionOutsideRangeError",
+    "KeeperOracleInvalidCallbackError",
+    "KeeperOracleInvalidPriceError",
+    "KeeperOracleNotBeneficiaryError",
+    "KeeperOracleNotFactoryError",
+    "KeeperOracleNotMarketError",
+    "KeeperOracleNotOracleError",
+    "KeeperOracleNotOwnerError",
+    "KeeperOracleVersionOutsideRangeError",
     "LocalStorageInvalidError",
     "MarketClosedError",
     "MarketCollateralBelowLimitError",
     "MarketEfficiencyUnderLimitError",
     "MarketError",
     "MarketExceedsPendingIdLimitError",
+    "MarketFactoryInvalidReferralFeeError",
     "MarketInsufficientCollateralError",
     "MarketInsufficientLiquidityError",
     "MarketInsufficientMarginError",
@@ -53,14 +85,37 @@ __all__ = [
     "MarketProtectedError",
     "MarketSettleOnlyError",
     "MarketStalePriceError",
+    "MathError",
+    "MultiInvokerInvalidInstanceError",
+    "MultiInvokerTransferFailedError",
+    "MultiInvokerUnauthorizedError",
+    "MultiInvokerUnsupportedActionError",
+    "Multicall3CallFailedError",
+    "Multicall3ValueMismatchError",
+    "NoFreshUpdate",
+    "OracleError",
+    "OracleProviderUnauthorizedError",
     "OrderStorageInvalidError",
     "PerennialError",
+    "PeripheryError",
     "PositionStorageGlobalInvalidError",
+    "PositionStorageInvalidError",
     "PositionStorageLocalInvalidError",
+    "PriceFeedNotFound",
+    "PriceFeedNotFoundWithinRange",
     "ProtocolParameterStorageInvalidError",
+    "PythError",
+    "ReentrancyGuardReentrantCallError",
+    "ReserveTransferFailedError",
     "RiskParameterStorageInvalidError",
     "ScenarioError",
+    "StalePrice",
     "StorageError",
+    "TestOracleNotOwnerError",
+    "TokenError",
+    "TokenInsufficientAllowanceError",
+    "TokenInsufficientBalanceError",
+    "TokenNotMinterError",
     "UFixed6UnderflowError",
     "VersionStorageInvalidError",
     "contract_error",
@@ -424,6 +479,366 @@ class ProtocolParameterStorageInvalidError(StorageError):
     signature: ClassVar[str] = "ProtocolParameterStorageInvalidError()"
 
 
+class FactoryError(ContractError):
+    """A factory or instance error."""
+
+
+class MathError(ContractError):
+    """A root-library math error."""
+
+
+class OracleError(ContractError):
+    """An oracle (KeeperOracle / keeper factory) error."""
+
+
+class PeripheryError(ContractError):
+    """A MultiInvoker / Multicall3 error."""
+
+
+class PythError(ContractError):
+    """An error of the Pyth contract (MockPyth on the devnet)."""
+
+
+class TokenError(ContractError):
+    """A token or reserve error."""
+
+
+class Adiabatic6ZeroScaleError(MathError):
+    """``Adiabatic6ZeroScaleError()``."""
+
+    name: ClassVar[str] = "Adiabatic6ZeroScaleError"
+    signature: ClassVar[str] = "Adiabatic6ZeroScaleError()"
+
+
+class CurveMath6OutOfBoundsError(MathError):
+    """``CurveMath6OutOfBoundsError()``."""
+
+    name: ClassVar[str] = "CurveMath6OutOfBoundsError"
+    signature: ClassVar[str] = "CurveMath6OutOfBoundsError()"
+
+
+class DivisionByZero(PythError):
+    """``DivisionByZero()``."""
+
+    name: ClassVar[str] = "DivisionByZero"
+    signature: ClassVar[str] = "DivisionByZero()"
+
+
+class FactoryAlreadyRegisteredError(FactoryError):
+    """``FactoryAlreadyRegisteredError()``."""
+
+    name: ClassVar[str] = "FactoryAlreadyRegisteredError"
+    signature: ClassVar[str] = "FactoryAlreadyRegisteredError()"
+
+
+class FactoryCloneFailedError(FactoryError):
+    """``FactoryCloneFailedError()``."""
+
+    name: ClassVar[str] = "FactoryCloneFailedError"
+    signature: ClassVar[str] = "FactoryCloneFailedError()"
+
+
+class FactoryInvalidOracleError(FactoryError):
+    """``FactoryInvalidOracleError()``."""
+
+    name: ClassVar[str] = "FactoryInvalidOracleError"
+    signature: ClassVar[str] = "FactoryInvalidOracleError()"
+
+
+class FactoryNotOwnerError(FactoryError):
+    """``FactoryNotOwnerError(address)``."""
+
+    name: ClassVar[str] = "FactoryNotOwnerError"
+    signature: ClassVar[str] = "FactoryNotOwnerError(address)"
+
+
+class Fixed6OverflowError(MathError):
+    """``Fixed6OverflowError(uint256)``."""
+
+    name: ClassVar[str] = "Fixed6OverflowError"
+    signature: ClassVar[str] = "Fixed6OverflowError(uint256)"
+
+
+class InitializableAlreadyInitializedError(FactoryError):
+    """``InitializableAlreadyInitializedError(uint256)``."""
+
+    name: ClassVar[str] = "InitializableAlreadyInitializedError"
+    signature: ClassVar[str] = "InitializableAlreadyInitializedError(uint256)"
+
+
+class InstanceNotFactoryError(FactoryError):
+    """``InstanceNotFactoryError(address)``."""
+
+    name: ClassVar[str] = "InstanceNotFactoryError"
+    signature: ClassVar[str] = "InstanceNotFactoryError(address)"
+
+
+class InstanceNotOwnerError(FactoryError):
+    """``InstanceNotOwnerError(address)``."""
+
+    name: ClassVar[str] = "InstanceNotOwnerError"
+    signature: ClassVar[str] = "InstanceNotOwnerError(address)"
+
+
+class InsufficientFee(PythError):
+    """``InsufficientFee()``."""
+
+    name: ClassVar[str] = "InsufficientFee"
+    signature: ClassVar[str] = "InsufficientFee()"
+
+
+class InvalidArgument(PythError):
+    """``InvalidArgument()``."""
+
+    name: ClassVar[str] = "InvalidArgument"
+    signature: ClassVar[str] = "InvalidArgument()"
+
+
+class InvalidTwapUpdateDataSet(PythError):
+    """``InvalidTwapUpdateDataSet()``."""
+
+    name: ClassVar[str] = "InvalidTwapUpdateDataSet"
+    signature: ClassVar[str] = "InvalidTwapUpdateDataSet()"
+
+
+class KeeperFactoryAlreadyCreatedError(OracleError):
+    """``KeeperFactoryAlreadyCreatedError()``."""
+
+    name: ClassVar[str] = "KeeperFactoryAlreadyCreatedError"
+    signature: ClassVar[str] = "KeeperFactoryAlreadyCreatedError()"
+
+
+class KeeperFactoryInvalidParameterError(OracleError):
+    """``KeeperFactoryInvalidParameterError()``."""
+
+    name: ClassVar[str] = "KeeperFactoryInvalidParameterError"
+    signature: ClassVar[str] = "KeeperFactoryInvalidParameterError()"
+
+
+class KeeperFactoryInvalidSettleError(OracleError):
+    """``KeeperFactoryInvalidSettleError()``."""
+
+    name: ClassVar[str] = "KeeperFactoryInvalidSettleError"
+    signature: ClassVar[str] = "KeeperFactoryInvalidSettleError()"
+
+
+class KeeperFactoryInvalidVersionError(OracleError):
+    """``KeeperFactoryInvalidVersionError()``."""
+
+    name: ClassVar[str] = "KeeperFactoryInvalidVersionError"
+    signature: ClassVar[str] = "KeeperFactoryInvalidVersionError()"
+
+
+class KeeperFactoryNotCreatedError(OracleError):
+    """``KeeperFactoryNotCreatedError()``."""
+
+    name: ClassVar[str] = "KeeperFactoryNotCreatedError"
+    signature: ClassVar[str] = "KeeperFactoryNotCreatedError()"
+
+
+class KeeperFactoryNotOwnerError(OracleError):
+    """``KeeperFactoryNotOwnerError()``."""
+
+    name: ClassVar[str] = "KeeperFactoryNotOwnerError"
+    signature: ClassVar[str] = "KeeperFactoryNotOwnerError()"
+
+
+class KeeperFactoryVersionOutsideRangeError(OracleError):
+    """``KeeperFactoryVersionOutsideRangeError()``."""
+
+    name: ClassVar[str] = "KeeperFactoryVersionOutsideRangeError"
+    signature: ClassVar[str] = "KeeperFactoryVersionOutsideRangeError()"
+
+
+class KeeperOracleInvalidCallbackError(OracleError):
+    """``KeeperOracleInvalidCallbackError()``."""
+
+    name: ClassVar[str] = "KeeperOracleInvalidCallbackError"
+    signature: ClassVar[str] = "KeeperOracleInvalidCallbackError()"
+
+
+class KeeperOracleInvalidPriceError(OracleError):
+    """``KeeperOracleInvalidPriceError()``."""
+
+    name: ClassVar[str] = "KeeperOracleInvalidPriceError"
+    signature: ClassVar[str] = "KeeperOracleInvalidPriceError()"
+
+
+class KeeperOracleNotBeneficiaryError(OracleError):
+    """``KeeperOracleNotBeneficiaryError()``."""
+
+    name: ClassVar[str] = "KeeperOracleNotBeneficiaryError"
+    signature: ClassVar[str] = "KeeperOracleNotBeneficiaryError()"
+
+
+class KeeperOracleNotFactoryError(OracleError):
+    """``KeeperOracleNotFactoryError()``."""
+
+    name: ClassVar[str] = "KeeperOracleNotFactoryError"
+    signature: ClassVar[str] = "KeeperOracleNotFactoryError()"
+
+
+class KeeperOracleNotMarketError(OracleError):
+    """``KeeperOracleNotMarketError()``."""
+
+    name: ClassVar[str] = "KeeperOracleNotMarketError"
+    signature: ClassVar[str] = "KeeperOracleNotMarketError()"
+
+
+class KeeperOracleNotOracleError(OracleError):
+    """``KeeperOracleNotOracleError()``."""
+
+    name: ClassVar[str] = "KeeperOracleNotOracleError"
+    signature: ClassVar[str] = "KeeperOracleNotOracleError()"
+
+
+class KeeperOracleNotOwnerError(OracleError):
+    """``KeeperOracleNotOwnerError()``."""
+
+    name: ClassVar[str] = "KeeperOracleNotOwnerError"
+    signature: ClassVar[str] = "KeeperOracleNotOwnerError()"
+
+
+class KeeperOracleVersionOutsideRangeError(OracleError):
+    """``KeeperOracleVersionOutsideRangeError()``."""
+
+    name: ClassVar[str] = "KeeperOracleVersionOutsideRangeError"
+    signature: ClassVar[str] = "KeeperOracleVersionOutsideRangeError()"
+
+
+class MarketFactoryInvalidReferralFeeError(FactoryError):
+    """``MarketFactoryInvalidReferralFeeError()``."""
+
+    name: ClassVar[str] = "MarketFactoryInvalidReferralFeeError"
+    signature: ClassVar[str] = "MarketFactoryInvalidReferralFeeError()"
+
+
+class MultiInvokerInvalidInstanceError(PeripheryError):
+    """``MultiInvokerInvalidInstanceError()``."""
+
+    name: ClassVar[str] = "MultiInvokerInvalidInstanceError"
+    signature: ClassVar[str] = "MultiInvokerInvalidInstanceError()"
+
+
+class MultiInvokerTransferFailedError(PeripheryError):
+    """``MultiInvokerTransferFailedError()``."""
+
+    name: ClassVar[str] = "MultiInvokerTransferFailedError"
+    signature: ClassVar[str] = "MultiInvokerTransferFailedError()"
+
+
+class MultiInvokerUnauthorizedError(PeripheryError):
+    """``MultiInvokerUnauthorizedError()``."""
+
+    name: ClassVar[str] = "MultiInvokerUnauthorizedError"
+    signature: ClassVar[str] = "MultiInvokerUnauthorizedError()"
+
+
+class MultiInvokerUnsupportedActionError(PeripheryError):
+    """``MultiInvokerUnsupportedActionError()``."""
+
+    name: ClassVar[str] = "MultiInvokerUnsupportedActionError"
+    signature: ClassVar[str] = "MultiInvokerUnsupportedActionError()"
+
+
+class Multicall3CallFailedError(PeripheryError):
+    """``Multicall3CallFailedError(uint256,bytes)``."""
+
+    name: ClassVar[str] = "Multicall3CallFailedError"
+    signature: ClassVar[str] = "Multicall3CallFailedError(uint256,bytes)"
+
+
+class Multicall3ValueMismatchError(PeripheryError):
+    """``Multicall3ValueMismatchError()``."""
+
+    name: ClassVar[str] = "Multicall3ValueMismatchError"
+    signature: ClassVar[str] = "Multicall3ValueMismatchError()"
+
+
+class NoFreshUpdate(PythError):
+    """``NoFreshUpdate()``."""
+
+    name: ClassVar[str] = "NoFreshUpdate"
+    signature: ClassVar[str] = "NoFreshUpdate()"
+
+
+class OracleProviderUnauthorizedError(OracleError):
+    """``OracleProviderUnauthorizedError()``."""
+
+    name: ClassVar[str] = "OracleProviderUnauthorizedError"
+    signature: ClassVar[str] = "OracleProviderUnauthorizedError()"
+
+
+class PositionStorageInvalidError(StorageError):
+    """``PositionStorageInvalidError()``."""
+
+    name: ClassVar[str] = "PositionStorageInvalidError"
+    signature: ClassVar[str] = "PositionStorageInvalidError()"
+
+
+class PriceFeedNotFound(PythError):
+    """``PriceFeedNotFound()``."""
+
+    name: ClassVar[str] = "PriceFeedNotFound"
+    signature: ClassVar[str] = "PriceFeedNotFound()"
+
+
+class PriceFeedNotFoundWithinRange(PythError):
+    """``PriceFeedNotFoundWithinRange()``."""
+
+    name: ClassVar[str] = "PriceFeedNotFoundWithinRange"
+    signature: ClassVar[str] = "PriceFeedNotFoundWithinRange()"
+
+
+class ReentrancyGuardReentrantCallError(ContractError):
+    """``ReentrancyGuardReentrantCallError()``."""
+
+    name: ClassVar[str] = "ReentrancyGuardReentrantCallError"
+    signature: ClassVar[str] = "ReentrancyGuardReentrantCallError()"
+
+
+class ReserveTransferFailedError(TokenError):
+    """``ReserveTransferFailedError()``."""
+
+    name: ClassVar[str] = "ReserveTransferFailedError"
+    signature: ClassVar[str] = "ReserveTransferFailedError()"
+
+
+class StalePrice(PythError):
+    """``StalePrice()``."""
+
+    name: ClassVar[str] = "StalePrice"
+    signature: ClassVar[str] = "StalePrice()"
+
+
+class TestOracleNotOwnerError(OracleError):
+    """``TestOracleNotOwnerError()``."""
+
+    name: ClassVar[str] = "TestOracleNotOwnerError"
+    signature: ClassVar[str] = "TestOracleNotOwnerError()"
+
+
+class TokenInsufficientAllowanceError(TokenError):
+    """``TokenInsufficientAllowanceError()``."""
+
+    name: ClassVar[str] = "TokenInsufficientAllowanceError"
+    signature: ClassVar[str] = "TokenInsufficientAllowanceError()"
+
+
+class TokenInsufficientBalanceError(TokenError):
+    """``TokenInsufficientBalanceError()``."""
+
+    name: ClassVar[str] = "TokenInsufficientBalanceError"
+    signature: ClassVar[str] = "TokenInsufficientBalanceError()"
+
+
+class TokenNotMinterError(TokenError):
+    """``TokenNotMinterError()``."""
+
+    name: ClassVar[str] = "TokenNotMinterError"
+    signature: ClassVar[str] = "TokenNotMinterError()"
+
+
 CONTRACT_ERRORS: dict[str, type[ContractError]] = {
     cls.name: cls
     for cls in (
@@ -460,6 +875,54 @@ CONTRACT_ERRORS: dict[str, type[ContractError]] = {
         CheckpointStorageInvalidError,
         OrderStorageInvalidError,
         ProtocolParameterStorageInvalidError,
+        Adiabatic6ZeroScaleError,
+        CurveMath6OutOfBoundsError,
+        DivisionByZero,
+        FactoryAlreadyRegisteredError,
+        FactoryCloneFailedError,
+        FactoryInvalidOracleError,
+        FactoryNotOwnerError,
+        Fixed6OverflowError,
+        InitializableAlreadyInitializedError,
+        InstanceNotFactoryError,
+        InstanceNotOwnerError,
+        InsufficientFee,
+        InvalidArgument,
+        InvalidTwapUpdateDataSet,
+        KeeperFactoryAlreadyCreatedError,
+        KeeperFactoryInvalidParameterError,
+        KeeperFactoryInvalidSettleError,
+        KeeperFactoryInvalidVersionError,
+        KeeperFactoryNotCreatedError,
+        KeeperFactoryNotOwnerError,
+        KeeperFactoryVersionOutsideRangeError,
+        KeeperOracleInvalidCallbackError,
+        KeeperOracleInvalidPriceError,
+        KeeperOracleNotBeneficiaryError,
+        KeeperOracleNotFactoryError,
+        KeeperOracleNotMarketError,
+        KeeperOracleNotOracleError,
+        KeeperOracleNotOwnerError,
+        KeeperOracleVersionOutsideRangeError,
+        MarketFactoryInvalidReferralFeeError,
+        MultiInvokerInvalidInstanceError,
+        MultiInvokerTransferFailedError,
+        MultiInvokerUnauthorizedError,
+        MultiInvokerUnsupportedActionError,
+        Multicall3CallFailedError,
+        Multicall3ValueMismatchError,
+        NoFreshUpdate,
+        OracleProviderUnauthorizedError,
+        PositionStorageInvalidError,
+        PriceFeedNotFound,
+        PriceFeedNotFoundWithinRange,
+        ReentrancyGuardReentrantCallError,
+        ReserveTransferFailedError,
+        StalePrice,
+        TestOracleNotOwnerError,
+        TokenInsufficientAllowanceError,
+        TokenInsufficientBalanceError,
+        TokenNotMinterError,
     )
 }
 """Every contract error class by its Solidity name."""
