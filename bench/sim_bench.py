@@ -42,11 +42,17 @@ def run_versions(n_versions: int, *, order_every: int = 4, seed: int = 1) -> tup
         if i % order_every == 0:
             who = rng.choice(takers)
             size = rng.randint(0, 60) * U
+            position = market.raw_local_position(who)
+            deposit = 1_000_000 * U if market.raw_local(who).collateral == 0 else 0
+            # traders keep their side (a flip needs a settled close first) and sometimes close
+            is_long = position.long > 0 or (position.short == 0 and who in ("t1", "t2"))
             try:
-                if rng.random() < 0.5:
-                    market.update(who, 0, size, 0, 1_000_000 * U if market.raw_local(who).collateral == 0 else 0)
+                if rng.random() < 0.2:
+                    market.update(who, 0, 0, 0, deposit)
+                elif is_long:
+                    market.update(who, 0, size, 0, deposit)
                 else:
-                    market.update(who, 0, 0, size, 1_000_000 * U if market.raw_local(who).collateral == 0 else 0)
+                    market.update(who, 0, 0, size, deposit)
                 orders += 1
             except errors.ContractError:
                 rejected += 1

@@ -489,8 +489,7 @@ class SimMarket:
     ) -> None:
         c = self._load(account)
         self._settle(c)
-        current = c.local_position.copy()
-        current.apply(OrderState(timestamp=current.timestamp, **_position_delta(c.local_pending)))
+        current = _plus_pending(c.local_position, c.local_pending)
         # magic values (MagicValueLib)
         if collateral == MAGIC_WITHDRAW_ALL:
             collateral = -c.local.collateral
@@ -515,8 +514,7 @@ class SimMarket:
     ) -> None:
         c = self._load(account)
         self._settle(c)
-        current = c.local_position.copy()
-        current.apply(OrderState(timestamp=current.timestamp, **_position_delta(c.local_pending)))
+        current = _plus_pending(c.local_position, c.local_pending)
         new_maker = current.maker + maker_amount
         if new_maker < 0:
             raise errors.UFixed6UnderflowError(left=current.maker, right=-maker_amount)
@@ -562,8 +560,7 @@ class SimMarket:
             order_global = OrderState(timestamp=c.current_timestamp)
             c.glob.current_id += 1
 
-        current_global = c.position.copy()
-        current_global.apply(OrderState(**_position_delta(c.pending)))
+        current_global = _plus_pending(c.position, c.pending)
         current_global.apply(order)
         current_local.apply(order)
         order_local.add(order)
@@ -607,11 +604,12 @@ class SimMarket:
         self._store(c)
 
 
-def _position_delta(o: OrderState) -> dict[str, int]:
-    return {
-        "maker_pos": o.maker_pos, "maker_neg": o.maker_neg, "long_pos": o.long_pos, "long_neg": o.long_neg,
-        "short_pos": o.short_pos, "short_neg": o.short_neg,
-    }
+def _plus_pending(p: PositionState, o: OrderState) -> PositionState:
+    """latest position + pending orders (the "current" position)."""
+    return PositionState(
+        p.timestamp, p.maker + o.maker_pos - o.maker_neg, p.long + o.long_pos - o.long_neg,
+        p.short + o.short_pos - o.short_neg,
+    )
 
 
 def _order_from(
