@@ -1,6 +1,7 @@
 """Every error the SDK raises, as one tree.
 
     PerennialError
+    ├── RpcError                                the node or the transport failed (retryable or not)
     ├── InputError (ValueError)                 bad input, caught before any RPC or state change
     │   ├── FixedPointError (ArithmeticError)   division by zero, overflow, >6 decimals, floats
     │   │   └── UFixed6UnderflowError           also a ContractError (the root library's error)
@@ -108,6 +109,7 @@ __all__ = [
     "ReentrancyGuardReentrantCallError",
     "ReserveTransferFailedError",
     "RiskParameterStorageInvalidError",
+    "RpcError",
     "ScenarioError",
     "StalePrice",
     "StorageError",
@@ -178,6 +180,12 @@ class ScenarioError(InputError):
     """A scenario file that does not follow tests/vectors/README.md."""
 
     code: ClassVar[str] = "scenario"
+
+
+class RpcError(PerennialError):
+    """The node or the transport failed (timeouts, 5xx, malformed responses): not a contract revert."""
+
+    code: ClassVar[str] = "rpc_error"
 
 
 class ContractError(PerennialError):
