@@ -22,6 +22,7 @@ from perennial_sdk.fixed import B, YEAR, trunc_div
 from perennial_sdk.math.checkpoint import accumulate_checkpoint
 from perennial_sdk.math.curves import funding_accumulate, normalized_skew, utilization_rate
 from perennial_sdk.math.invariant import effective_collateral_of, worst_case_magnitude_of
+from perennial_sdk.math.order import order_from
 from perennial_sdk.math.position import (
     efficiency,
     long_socialized,
@@ -347,18 +348,6 @@ class OrderCost:
     price: int
 
 
-def _order(maker_delta: int, long_delta: int, short_delta: int, timestamp: int) -> OrderState:
-    o = OrderState(
-        timestamp=timestamp,
-        maker_pos=max(maker_delta, 0), maker_neg=max(-maker_delta, 0),
-        long_pos=max(long_delta, 0), long_neg=max(-long_delta, 0),
-        short_pos=max(short_delta, 0), short_neg=max(-short_delta, 0),
-    )
-    if not o.is_empty():
-        o.orders = o.invalidation = 1
-    return o
-
-
 def order_cost(
     view: MarketView,
     *,
@@ -377,7 +366,11 @@ def order_cost(
     """
     ps = view.ps
     p1 = view.latest_price if price is None else price
-    mine = _order(maker_delta, long_delta, short_delta, view.current_timestamp)
+    # the deltas as an order from a position large enough to close from (only the deltas matter for fees)
+    base = PositionState(maker=max(-maker_delta, 0), long=max(-long_delta, 0), short=max(-short_delta, 0))
+    mine = order_from(
+        view.current_timestamp, base, 0, base.maker + maker_delta, base.long + long_delta, base.short + short_delta
+    )
     if mine.is_empty():
         return OrderCost(0, 0, 0, 0, 0, 0, 0, p1)
     cur = view.same_version_flow()

@@ -14,9 +14,9 @@ from dataclasses import asdict
 from typing import Any
 
 from perennial_sdk import errors, models
-from perennial_sdk.fixed import B, INT256_MIN, UINT256_MAX
 from perennial_sdk.math.checkpoint import CheckpointResult, accumulate_checkpoint
 from perennial_sdk.math.invariant import UpdateContext, validate_update
+from perennial_sdk.math.order import MAGIC_CLOSE, MAGIC_UNCHANGED, MAGIC_WITHDRAW_ALL, order_from, resolve_magic
 from perennial_sdk.math.state import (
     CheckpointState,
     GlobalState,
@@ -32,12 +32,6 @@ from perennial_sdk.sim.oracle import SimOracle
 
 __all__ = ["MAGIC_CLOSE", "MAGIC_UNCHANGED", "MAGIC_WITHDRAW_ALL", "SimMarket"]
 
-MAGIC_UNCHANGED = UINT256_MAX
-"""Position magic value: keep the current size."""
-MAGIC_CLOSE = UINT256_MAX - 1
-"""Position magic value: close as much as possible."""
-MAGIC_WITHDRAW_ALL = INT256_MIN
-"""Collateral magic value: withdraw everything."""
 
 _ZERO_VERSION = VersionState()
 _ZERO_CHECKPOINT = CheckpointState()
@@ -490,21 +484,11 @@ class SimMarket:
         c = self._load(account)
         self._settle(c)
         current = _plus_pending(c.local_position, c.local_pending)
-        # magic values (MagicValueLib)
-        if collateral == MAGIC_WITHDRAW_ALL:
-            collateral = -c.local.collateral
-        sizes = []
-        for cur_size, new_size in ((current.maker, new_maker), (current.long, new_long), (current.short, new_short)):
-            if new_size == MAGIC_UNCHANGED:
-                new_size = cur_size
-            elif new_size == MAGIC_CLOSE:
-                new_size = cur_size if c.local_pending.crosses_zero() else min(c.local_pending.pos(), cur_size)
-            elif new_size < 0:
-                raise errors.InputError("position sizes must be ≥ 0", field="size", limit=0, value=new_size)
-            sizes.append(new_size)
-        order = _order_from(
-            c.current_timestamp, current, collateral, sizes[0], sizes[1], sizes[2], protect,
-            self._referral_fee(referrer),
+        maker, long, short, collateral = resolve_magic(
+            current, c.local_pending, c.local.collateral, new_maker, new_long, new_short, collateral
+        )
+        order = order_from(
+            c.current_timestamp, current, collateral, maker, long, short, protect, self._referral_fee(referrer)
         )
         self._apply(c, current, order, sender, referrer)
 
@@ -519,7 +503,7 @@ class SimMarket:
         if new_maker < 0:
             raise errors.UFixed6UnderflowError(left=current.maker, right=-maker_amount)
         new_taker = current.long - current.short + taker_amount
-        order = _order_from(
+        order = order_from(
             c.current_timestamp, current, collateral, new_maker, max(new_taker, 0), max(-new_taker, 0), False,
             self._referral_fee(referrer),
         )
@@ -610,25 +594,6 @@ def _plus_pending(p: PositionState, o: OrderState) -> PositionState:
         p.timestamp, p.maker + o.maker_pos - o.maker_neg, p.long + o.long_pos - o.long_neg,
         p.short + o.short_pos - o.short_neg,
     )
-
-
-def _order_from(
-    timestamp: int, current: PositionState, collateral: int, new_maker: int, new_long: int, new_short: int,
-    protect: bool, referral_fee: int,
-) -> OrderState:
-    """``OrderLib.from`` (absolute targets)."""
-    dm, dl, ds = new_maker - current.maker, new_long - current.long, new_short - current.short
-    o = OrderState(
-        timestamp=timestamp, collateral=collateral,
-        maker_pos=max(dm, 0), maker_neg=max(-dm, 0), long_pos=max(dl, 0), long_neg=max(-dl, 0),
-        short_pos=max(ds, 0), short_neg=max(-ds, 0),
-        maker_referral=abs(dm) * referral_fee // B, taker_referral=(abs(dl) + abs(ds)) * referral_fee // B,
-        protection=1 if protect else 0,
-    )
-    if not o.is_empty():
-        o.orders = 1
-        o.invalidation = 1
-    return o
 
 
 def _position_processed(order_id: int, order: OrderState, r: VersionResult) -> Event:
