@@ -1,20 +1,83 @@
-"""``PerennialClient``: typed reads (one-request snapshots) and safe writes for Perennial V2.4."""
+"""``PerennialClient``: typed reads (one-request snapshots) and safe writes for Perennial V2.4.
+
+Every write is build → pre-flight (the math layer's invariants, raising the contract's error
+name) → simulate (``eth_call``) → sign → send → wait → decode events (:mod:`._tx`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from eth_abi.abi import encode
 
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from perennial_sdk.client._chains import ChainDeployment
+from perennial_sdk.client._prices import PriceSource, PriceUpdate
 from perennial_sdk.client._snapshot import LENS_ADDRESS, Snapshot, decode_snapshot, lens_call
+from perennial_sdk.client._tx import TransactionSender, TxResult
+from perennial_sdk.math.order import MAGIC_UNCHANGED, MAGIC_WITHDRAW_ALL
+from perennial_sdk.math.preflight import preflight_update
 from perennial_sdk import abi as abi_files
 from perennial_sdk.errors import InputError, RpcError
 from perennial_sdk.revert import decode_revert
 
-__all__ = ["PerennialClient"]
+__all__ = ["PerennialClient", "PositionUpdate", "PriceCommit"]
+
+MAX_UINT = 2**256 - 1
+
+
+def _call(signature: str, *args: Any) -> str:
+    """ABI-encode a call by its signature (explicit overloads, no ambiguity)."""
+    types = signature[signature.index("(") + 1 : -1]
+    arg_types = _split_types(types)
+    return "0x" + (keccak(text=signature)[:4] + encode(arg_types, list(args))).hex()
+
+
+def _split_types(types: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in types:
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        cur += ch
+    if cur:
+        out.append(cur)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PositionUpdate:
+    """One market's leg of a rebalance: absolute sizes (None = unchanged) and a collateral delta (raw 6)."""
+
+    market: str
+    maker: int | None = None
+    long: int | None = None
+    short: int | None = None
+    collateral: int = 0
+    wrap: bool = False
+
+    def reduces(self, current_maker: int, current_long: int, current_short: int) -> bool:
+        """True when no size grows (the leg frees margin)."""
+        return all(
+            new is None or new <= cur
+            for new, cur in ((self.maker, current_maker), (self.long, current_long), (self.short, current_short))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PriceCommit:
+    """Commit a fresh price for ``market`` first (keeper path), so staleness and margin see it."""
+
+    market: str
+    source: PriceSource
 
 _MARKET_CREATED = "0x" + keccak(text="MarketCreated(address,(address,address))").hex()
 
@@ -39,9 +102,21 @@ class PerennialClient:
         self._markets = [to_checksum_address(m) for m in markets] if markets is not None else None
         self.account = account
 
+        self._sender: TransactionSender | None = None
+        self._oracle_info: dict[str, tuple[str, str, int]] = {}
+
     def __repr__(self) -> str:
         who = getattr(self.account, "address", None)
         return f"PerennialClient(chain={self.deployment.name!r}, account={who!r})"
+
+    @property
+    def sender(self) -> TransactionSender:
+        """The transaction sender of the client's account (raises if the client has none)."""
+        if self.account is None:
+            raise InputError("this client has no account; pass account=Signer(...) to write", field="account")
+        if self._sender is None:
+            self._sender = TransactionSender(self.w3, self.account)
+        return self._sender
 
     # ------------------------------------------------------------------------------- markets
     def markets(self, *, refresh: bool = False) -> list[str]:
@@ -94,3 +169,165 @@ class PerennialClient:
             raise RpcError(f"eth_call (snapshot) failed: {error}")
         raw = bytes.fromhex(str(response["result"])[2:])
         return decode_snapshot(raw, to_checksum_address(who) if who else None)
+
+    # ------------------------------------------------------------------------------- writes
+    def approve_operator(self, operator: str | None = None, enabled: bool = True) -> TxResult:
+        """``MarketFactory.updateOperator(operator, enabled)`` (default operator: the MultiInvoker)."""
+        target = to_checksum_address(operator or self.deployment.multi_invoker)
+        return self.sender.send(self.deployment.market_factory, _call("updateOperator(address,bool)", target, enabled))
+
+    def approve_collateral(self, spender: str, token: str | None = None, amount: int = MAX_UINT) -> TxResult:
+        """ERC-20 ``approve(spender, amount)`` of the collateral token (default: unlimited)."""
+        token_address = token or self._token()
+        return self.sender.send(token_address, _call("approve(address,uint256)", to_checksum_address(spender), amount))
+
+    def update(
+        self,
+        market: str,
+        *,
+        maker: int | None = None,
+        long: int | None = None,
+        short: int | None = None,
+        collateral: int = 0,
+        account: str | None = None,
+        protect: bool = False,
+        snapshot: Snapshot | None = None,
+        preflight: bool = True,
+    ) -> TxResult:
+        """``Market.update(account, newMaker, newLong, newShort, collateral, protect)``; None keeps a size.
+
+        Pre-flight on a fresh snapshot (one request) raises the contract's typed error before any
+        transaction; then the call is simulated, signed once, sent and its events decoded.
+        """
+        who = to_checksum_address(account or self.sender.address)
+        sizes = [MAGIC_UNCHANGED if v is None else v for v in (maker, long, short)]
+        if preflight:
+            snap = snapshot or self.snapshot(who, markets=[market])
+            view = snap.market(market).view(snap.protocol_parameter)
+            acct = snap.account_in(market)
+            sender_allowed = who == self.sender.address or acct.operator_approved
+            preflight_update(
+                view, acct.view(), new_maker=sizes[0], new_long=sizes[1], new_short=sizes[2], collateral=collateral,
+                protect=protect, sender_allowed=sender_allowed or protect,
+            )
+        data = _call("update(address,uint256,uint256,uint256,int256,bool)", who, *sizes, collateral, protect)
+        return self.sender.send(market, data)
+
+    def deposit(self, market: str, amount: int) -> TxResult:
+        """Deposit ``amount`` (raw 6 decimals) as collateral; needs a collateral approval of the market."""
+        if amount <= 0:
+            raise InputError("deposit must be > 0", field="amount", limit=1, value=amount)
+        return self.update(market, collateral=amount)
+
+    def withdraw(self, market: str, amount: int | None = None) -> TxResult:
+        """Withdraw ``amount`` (raw 6 decimals), or everything when None."""
+        if amount is not None and amount <= 0:
+            raise InputError("withdrawal must be > 0", field="amount", limit=1, value=amount)
+        return self.update(market, collateral=MAGIC_WITHDRAW_ALL if amount is None else -amount)
+
+    def close(self, market: str) -> TxResult:
+        """Close the position (maker, long and short to 0)."""
+        return self.update(market, maker=0, long=0, short=0)
+
+    def liquidate(self, market: str, account: str) -> TxResult:
+        """Liquidate ``account`` (a protected full close); the fee accrues to this client's claimable."""
+        return self.update(market, maker=0, long=0, short=0, account=account, protect=True)
+
+    def settle(self, market: str, account: str | None = None) -> TxResult:
+        """``Market.settle(account)``."""
+        who = to_checksum_address(account or self.sender.address)
+        return self.sender.send(market, _call("settle(address)", who))
+
+    def claim_fee(self, market: str, account: str | None = None) -> TxResult:
+        """``Market.claimFee(account)``: claimable (liquidation / referral) and role fees."""
+        who = to_checksum_address(account or self.sender.address)
+        return self.sender.send(market, _call("claimFee(address)", who))
+
+    def commit_price(self, market: str, source: PriceSource, *, version: int | None = None) -> TxResult:
+        """Commit a price through the keeper factory (a requested ``version`` or, by default, a fresh one)."""
+        factory, oracle_id, _ = self._oracle(market)
+        version, update = self._price_update(market, source, version)
+        data = _call("commit(bytes32[],uint256,bytes)", [bytes.fromhex(oracle_id[2:])], version, update.data)
+        return self.sender.send(factory, data, value=update.fee)
+
+    def rebalance(self, updates: Sequence[PositionUpdate], *, commits: Sequence[PriceCommit] = (),
+                  snapshot: Snapshot | None = None) -> TxResult:
+        """ONE MultiInvoker transaction: price commits, then reducing legs, then increasing legs.
+
+        Every leg is pre-flighted against the snapshot (with the committed prices as the latest
+        version); a leg the market would reject raises its typed error before anything is sent.
+        """
+        who = self.sender.address
+        markets = list(dict.fromkeys([u.market for u in updates] + [c.market for c in commits]))
+        snap = snapshot or self.snapshot(who, markets=markets)
+        invocations: list[tuple[int, bytes]] = []
+        value = 0
+        committed: dict[str, tuple[int, int]] = {}
+        for c in commits:
+            factory, oracle_id, _ = self._oracle(c.market)
+            version, update = self._price_update(c.market, c.source, None)
+            args = encode(["address", "uint256", "bytes32[]", "uint256", "bytes", "bool"],
+                          [factory, update.fee, [bytes.fromhex(oracle_id[2:])], version, update.data, True])
+            invocations.append((6, args))
+            value += update.fee
+            committed[c.market.lower()] = (version, update.price)
+        ordered = sorted(
+            updates,
+            key=lambda u: not u.reduces(*self._current_sizes(snap, u.market)),
+        )
+        for u in ordered:
+            view = snap.market(u.market).view(snap.protocol_parameter)
+            if u.market.lower() in committed:
+                version, price = committed[u.market.lower()]
+                view = dataclasses.replace(view, latest_timestamp=version, latest_price=price, latest_valid=True)
+            acct = snap.account_in(u.market)
+            sizes = [MAGIC_UNCHANGED if v is None else v for v in (u.maker, u.long, u.short)]
+            preflight_update(view, acct.view(), new_maker=sizes[0], new_long=sizes[1], new_short=sizes[2],
+                             collateral=u.collateral, sender_allowed=acct.operator_approved)
+            fee = ("0x" + "00" * 20, 0)
+            args = encode(
+                ["address", "uint256", "uint256", "uint256", "int256", "bool", "(address,uint256)", "(address,uint256)"],
+                [to_checksum_address(u.market), *sizes, u.collateral, u.wrap, fee, fee],
+            )
+            invocations.append((1, args))
+        data = _call("invoke(address,(uint8,bytes)[])", who, invocations)
+        return self.sender.send(self.deployment.multi_invoker, data, value=value)
+
+    # ------------------------------------------------------------------------------- helpers
+    def _price_update(self, market: str, source: PriceSource, version: int | None) -> tuple[int, PriceUpdate]:
+        """(version, update data) for a commit: a fresh version (``min(now, current − 1)``) by default."""
+        factory, oracle_id, valid_from = self._oracle(market)
+        if version is None:
+            block = self.sender.rpc("eth_getBlockByNumber", ["latest", False])
+            now = int(block["timestamp"], 16)
+            current = int(self.sender.rpc("eth_call", [{"to": factory, "data": _call("current()")}, "latest"]), 16)
+            version = min(now, current - 1)
+        return version, source.update(oracle_id, version + valid_from)
+
+    def _oracle(self, market: str) -> tuple[str, str, int]:
+        """(keeper factory, oracle id, validFrom) of ``market``'s keeper oracle (cached)."""
+        key = market.lower()
+        if key not in self._oracle_info:
+            rpc = self.sender.rpc if self.account is not None else self._read
+            oracle = "0x" + str(rpc("eth_call", [{"to": market, "data": _call("oracle()")}, "latest"]))[-40:]
+            factory = "0x" + str(rpc("eth_call", [{"to": oracle, "data": _call("factory()")}, "latest"]))[-40:]
+            oracle_id = "0x" + str(rpc("eth_call", [{"to": oracle, "data": _call("id()")}, "latest"]))[2:66]
+            params = str(rpc("eth_call", [{"to": factory, "data": _call("parameter()")}, "latest"]))[2:]
+            valid_from = int(params[64 * 4 : 64 * 5], 16) if len(params) >= 64 * 5 else 0  # KeeperOracleParameter.validFrom
+            self._oracle_info[key] = (to_checksum_address(factory), oracle_id, valid_from)
+        return self._oracle_info[key]
+
+    def _read(self, method: str, params: list[Any]) -> Any:
+        response = self.w3.provider.make_request(method, params)
+        if "error" in response:
+            raise RpcError(f"{method}: {response['error']}")
+        return response["result"]
+
+    def _token(self) -> str:
+        market = self.markets()[0]
+        return to_checksum_address("0x" + str(self._read("eth_call", [{"to": market, "data": _call("token()")}, "latest"]))[-40:])
+
+    @staticmethod
+    def _current_sizes(snap: Snapshot, market: str) -> tuple[int, int, int]:
+        acct = snap.account_in(market).view().current_position()
+        return acct.maker, acct.long, acct.short
