@@ -124,6 +124,15 @@ class Chain:
             raise DevnetValueError("timestamp", timestamp, "must be >= 0")
         self.rpc("evm_setNextBlockTimestamp", timestamp)
 
+    def set_time(self, timestamp: int) -> None:
+        """Set the node's clock (``evm_setTime``); unlike the other time controls it may go back.
+
+        Blocks mined after it continue from ``timestamp`` (plus the wall time that passes).
+        """
+        if timestamp < 0:
+            raise DevnetValueError("timestamp", timestamp, "must be >= 0")
+        self.rpc("evm_setTime", timestamp)
+
     def time_travel(self, *, seconds: int | None = None, to_timestamp: int | None = None) -> int:
         """Mine one block ``seconds`` after the latest one, or at ``to_timestamp``.
 
