@@ -522,8 +522,10 @@ def is_liquidatable(view: MarketView, account: AccountView, price: int, *, at: i
 
 @dataclass(frozen=True, slots=True)
 class LiquidationPrice:
-    """The highest price at or below the latest where the account is liquidatable (``below``), and the
-    lowest at or above it (``above``); None where no such price exists in range."""
+    """The liquidation boundaries around the safe price range: ``below`` is the highest liquidatable
+    price under it, ``above`` the lowest over it; None where the account stays safe within the search
+    range. An account already liquidatable at the latest price has a boundary on the latest price's
+    side (e.g. a long's ``below`` ≥ latest); one liquidatable everywhere gets (latest, latest)."""
 
     below: int | None
     above: int | None
@@ -543,28 +545,35 @@ def liquidation_price(view: MarketView, account: AccountView, *, at: int | None 
     def liq(p: int) -> bool:
         return is_liquidatable(view, account, p, at=at)
 
-    if liq(p_latest):
-        return LiquidationPrice(p_latest, p_latest, view.latest_price)
-    below = None
+    def edge(liquidatable: int, safe: int) -> int:
+        """The liquidatable price next to the safe region, between a liquidatable and a safe price."""
+        while abs(safe - liquidatable) > 1:
+            mid = (liquidatable + safe) // 2
+            if liq(mid):
+                liquidatable = mid
+            else:
+                safe = mid
+        return liquidatable
+
     floor = max(p_latest // max_factor, 1)  # near zero price the requirement itself rounds to zero
-    if liq(floor):
-        lo, hi = floor, p_latest  # liq(lo) and not liq(hi)
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if liq(mid):
-                lo = mid
-            else:
-                hi = mid
-        below = lo
-    above = None
     top = p_latest * max_factor
-    if liq(top):
-        lo, hi = p_latest, top  # not liq(lo) and liq(hi)
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if liq(mid):
-                hi = mid
-            else:
-                lo = mid
-        above = hi
+    safe = p_latest
+    if liq(p_latest):  # already liquidatable: look for the safe region on either side
+        safe = next((p for p in _ladder(p_latest, top) if not liq(p)), 0) or next(
+            (p for p in _ladder(p_latest, floor) if not liq(p)), 0
+        )
+        if not safe:
+            return LiquidationPrice(p_latest, p_latest, view.latest_price)
+    below = edge(floor, safe) if liq(floor) else None
+    above = edge(top, safe) if liq(top) else None
     return LiquidationPrice(below, above, view.latest_price)
+
+
+def _ladder(start: int, end: int) -> list[int]:
+    """Prices from ``start`` toward ``end`` in geometric steps of ~1 %, then doubling (for searching)."""
+    out, p, step = [], start, max(start // 100, 1)
+    while (p < end) if end > start else (p > end):
+        p = min(p + step, end) if end > start else max(p - step, end)
+        out.append(p)
+        step *= 2
+    return out

@@ -3,6 +3,7 @@
 from perennial_sdk.client._chains import ARBITRUM, DEPLOYMENTS, PERENNIAL, ChainDeployment, deployment_for
 from perennial_sdk.client._client import PerennialClient, PositionUpdate, PriceCommit
 from perennial_sdk.client._events import DecodedEvent, decode_logs
+from perennial_sdk.client._history import AccountHistory, realized_history
 from perennial_sdk.client._prices import HermesPriceSource, MockPythPriceSource, PriceSource, PriceUpdate
 from perennial_sdk.client._tx import FeePolicy, NonceManager, TransactionSender, TransientRpcError, TxResult
 from perennial_sdk.client.keys import Signer, signer_from_env, signer_from_key, signer_from_keystore
@@ -13,6 +14,7 @@ __all__ = [
     "ARBITRUM",
     "DEPLOYMENTS",
     "PERENNIAL",
+    "AccountHistory",
     "AccountMetrics",
     "AccountSnapshot",
     "ChainDeployment",
@@ -36,6 +38,7 @@ __all__ = [
     "TxResult",
     "decode_logs",
     "deployment_for",
+    "realized_history",
     "signer_from_env",
     "signer_from_key",
     "signer_from_keystore",

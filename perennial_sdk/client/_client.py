@@ -17,6 +17,8 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from perennial_sdk.client._chains import ChainDeployment
+from perennial_sdk.client._events import decode_logs
+from perennial_sdk.client._history import AccountHistory, realized_history
 from perennial_sdk.client._prices import PriceSource, PriceUpdate
 from perennial_sdk.client._snapshot import LENS_ADDRESS, Snapshot, decode_snapshot, lens_call
 from perennial_sdk.client._tx import TransactionSender, TxResult
@@ -169,6 +171,27 @@ class PerennialClient:
             raise RpcError(f"eth_call (snapshot) failed: {error}")
         raw = bytes.fromhex(str(response["result"])[2:])
         return decode_snapshot(raw, to_checksum_address(who) if who else None)
+
+    def history(self, market: str, account: str | None = None, *, from_block: int = 0,
+                to_block: int | str = "latest") -> AccountHistory:
+        """Realized funding, interest, price PnL, fee income and fees paid by ``account`` over a block range."""
+        who = to_checksum_address(account or self.sender.address)
+        address = to_checksum_address(market)
+        logs = self._read("eth_getLogs", [{"address": address, "fromBlock": hex(from_block),
+                                            "toBlock": hex(to_block) if isinstance(to_block, int) else to_block}])
+        before = hex(from_block - 1) if from_block > 0 else "earliest"
+
+        def sizes(data: str) -> tuple[int, int, int]:
+            raw = bytes.fromhex(str(self._read("eth_call", [{"to": address, "data": data}, before]))[2:])
+            words = [int.from_bytes(raw[i : i + 32], "big") for i in range(0, 128, 32)] if len(raw) >= 128 else [0] * 4
+            return words[1], words[2], words[3]
+
+        end = int(self._read("eth_blockNumber", []), 16) if to_block == "latest" else int(to_block)
+        return realized_history(
+            address, who, decode_logs(logs),
+            global_position=sizes(_call("position()")), account_position=sizes(_call("positions(address)", who)),
+            from_block=from_block, to_block=end,
+        )
 
     # ------------------------------------------------------------------------------- writes
     def approve_operator(self, operator: str | None = None, enabled: bool = True) -> TxResult:

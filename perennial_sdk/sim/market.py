@@ -572,6 +572,10 @@ class SimMarket:
             sender_allowed=sender == account or (account, sender) in self.operators,
         )
         validate_update(ctx, order, source="sim")
+        if self.record_events:
+            self._tx_events.append(
+                {"event": "OrderCreated", "account": account, "order": order.copy(), "liquidator": liquidator}
+            )
 
         self._pending_order[c.glob.current_id] = order_global
         acct_orders[c.local.current_id] = order_local

@@ -155,9 +155,11 @@ def _snake(name: str) -> str:
 
 
 def format_events(events: list[Event]) -> list[dict[str, str]]:
-    """Simulator events in the vectors' decoded-event format (decimal strings)."""
+    """The vectors' decoded-event format (decimal strings) of the simulator's processing events."""
     out: list[dict[str, str]] = []
     for ev in events:
+        if ev["event"] not in ("PositionProcessed", "AccountPositionProcessed"):
+            continue
         if ev["event"] == "PositionProcessed":
             row = {"event": "PositionProcessed", "orderId": str(ev["orderId"])}
             row.update({f: format6(ev[_snake(f)]) for f in _POSITION_FIELDS})
