@@ -4,9 +4,10 @@ Two layers:
 
 * plain functions on raw Python ints (``ufmul``, ``fmul``, ``acc_increment``, ...): the hot path of
   the simulator uses these; ``B = 10**6`` is one unit;
-* value types :class:`UFixed6` and :class:`Fixed6`: ``int`` subclasses holding the raw integer, whose
-  ``*`` and ``/`` are the protocol's fixed-point ``mul``/``div`` with its rounding, whose ``str`` is the
-  decimal value, and which refuse floats.
+* value types :class:`UFixed6` and :class:`Fixed6`: ``int`` subclasses holding the raw integer. Between
+  two fixed-point values ``*`` and ``/`` are the protocol's ``mul``/``div`` with its rounding; with a
+  plain ``int`` they scale (``collateral * 2``, ``price / 4``); ``mul_out``/``div_out``/``muldiv`` take
+  raw operands like the library functions. ``str`` is the decimal value; floats are refused.
 
 Rounding (spec §1.2-1.4): UFixed6 ``mul``/``div``/``muldiv`` floor, the ``*_out`` variants ceil; Fixed6
 ``mul``/``div``/``muldiv`` truncate toward zero, the ``*_out`` variants round away from zero;
@@ -307,12 +308,20 @@ class UFixed6(_Fixed):
         return UFixed6(usub(_operand(other, "subtract"), int(self)))
 
     def __mul__(self, other: object) -> UFixed6:
-        return UFixed6(ufmul(int(self), _operand(other, "multiply")))
+        value = _operand(other, "multiply")
+        if isinstance(other, _Fixed):
+            return UFixed6(ufmul(int(self), value))
+        return UFixed6(int(self) * value)  # a plain int is a scalar
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: object) -> UFixed6:
-        return UFixed6(udiv(int(self), _operand(other, "divide")))
+        value = _operand(other, "divide")
+        if isinstance(other, _Fixed):
+            return UFixed6(udiv(int(self), value))
+        if value == 0:
+            raise FixedPointError("division by zero", operation="UFixed6 / int", left=int(self), right=0)
+        return UFixed6(int(self) // value)  # a plain int is a scalar (floored)
 
     def __floordiv__(self, other: object) -> UFixed6:
         raise TypeError(
@@ -374,12 +383,20 @@ class Fixed6(_Fixed):
         return UFixed6(abs(int(self)))
 
     def __mul__(self, other: object) -> Fixed6:
-        return Fixed6(fmul(int(self), _operand(other, "multiply")))
+        value = _operand(other, "multiply")
+        if isinstance(other, _Fixed):
+            return Fixed6(fmul(int(self), value))
+        return Fixed6(int(self) * value)  # a plain int is a scalar
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: object) -> Fixed6:
-        return Fixed6(fdiv(int(self), _operand(other, "divide")))
+        value = _operand(other, "divide")
+        if isinstance(other, _Fixed):
+            return Fixed6(fdiv(int(self), value))
+        if value == 0:
+            raise FixedPointError("division by zero", operation="Fixed6 / int", left=int(self), right=0)
+        return Fixed6(trunc_div(int(self), value))  # a plain int is a scalar (truncated toward zero)
 
     def __floordiv__(self, other: object) -> Fixed6:
         raise TypeError(

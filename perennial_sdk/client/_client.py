@@ -275,7 +275,7 @@ class PerennialClient:
 
     def rebalance(self, updates: Sequence[PositionUpdate], *, commits: Sequence[PriceCommit] = (),
                   snapshot: Snapshot | None = None) -> TxResult:
-        """ONE MultiInvoker transaction: price commits, then reducing legs, then increasing legs.
+        """ONE MultiInvoker transaction: price commits, approvals, then reducing legs, then increasing legs.
 
         Every leg is pre-flighted against the snapshot (with the committed prices as the latest
         version); a leg the market would reject raises its typed error before anything is sent.
@@ -294,6 +294,8 @@ class PerennialClient:
             invocations.append((6, args))
             value += update.fee
             committed[c.market.lower()] = (version, update.price)
+        for market in dict.fromkeys(u.market for u in updates if u.collateral > 0):
+            invocations.append((8, encode(["address"], [to_checksum_address(market)])))  # APPROVE: invoker → market
         ordered = sorted(
             updates,
             key=lambda u: not u.reduces(*self._current_sizes(snap, u.market)),

@@ -178,12 +178,13 @@ class TransactionSender:
         return self._chain_id
 
     # ------------------------------------------------------------------------------ sending
-    def simulate(self, to: str, data: str, value: int = 0, *, gas: int | None = None) -> None:
+    def simulate(self, to: str, data: str, value: int = 0, *, gas: int | None = None,
+                 block: int | str = "latest") -> None:
         """``eth_call`` the transaction from this account; raises the typed contract error if it reverts."""
         tx: dict[str, Any] = {"from": self.address, "to": to_checksum_address(to), "data": data, "value": hex(value)}
         if gas is not None:
             tx["gas"] = hex(gas)
-        self.rpc("eth_call", [tx, "latest"])
+        self.rpc("eth_call", [tx, hex(block) if isinstance(block, int) else block])
 
     def send(self, to: str, data: str, *, value: int = 0, gas: int | None = None) -> TxResult:
         """Simulate, then sign and send once, wait for the receipt and decode the events.

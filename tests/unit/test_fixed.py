@@ -93,6 +93,7 @@ def test_value_types_render_decimals_and_keep_raw_ints() -> None:
     assert Fixed6(-1) * Fixed6(500_000) == 0  # truncates toward zero
     assert Fixed6(-1).mul_out(500_000) == -1  # rounds away from zero
     assert abs(Fixed6(-7)) == UFixed6(7)
+    assert UFixed6(1_500_000) * 2 == UFixed6(3_000_000) and Fixed6(-7) / 2 == Fixed6(-3)  # ints are scalars
     assert format6(-1) == "-0.000001"
 
 

@@ -54,7 +54,7 @@ contract Lens {
     /// @param factory The market factory (protocol parameter, operator approvals)
     /// @param markets The markets to read
     /// @param account The account to read (address(0): markets only)
-    /// @param operator An operator whose approval by `account` is reported (e.g. the MultiInvoker)
+    /// @param operator An operator whose approval by `account` (or as a factory extension) is reported
     /// @param usdc A second token whose balance of `account` is reported (address(0): none)
     /// @param settle Whether to settle first (an exactly-settled view)
     function snapshot(
@@ -114,6 +114,7 @@ contract Lens {
         s.pendingOrders = new Order[](count);
         for (uint256 j; j < count; j++) s.pendingOrders[j] = market.pendingOrders(account, s.local.latestId + j);
         s.checkpoint = market.checkpoints(account, s.position.timestamp);
-        if (operator != address(0)) s.operatorApproved = factory.operators(account, operator);
+        if (operator != address(0))
+            s.operatorApproved = factory.extensions(operator) || factory.operators(account, operator);
     }
 }
