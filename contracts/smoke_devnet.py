@@ -17,7 +17,6 @@ Exit status 0 iff every check passes.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,14 +24,37 @@ from typing import Any
 from eth_abi import encode
 from web3 import Web3
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from replay_vectors import DEFAULT_ANVIL, Anvil, Chain
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from perennial_sdk.abi import abi
+from perennial_sdk.devnet import AnvilNotFoundError, Transactor, find_anvil, launch_anvil
+from perennial_sdk.devnet._tx import function_data
 
 FEED = bytes.fromhex("ff61491a931112ddf1bd8147cd1b641375f79f5825126d665480874634fd0ace")  # ETH/USD id
 ORACLE_ID = FEED
 MAX = 2**256 - 1
 U = 10**6
 GRANULARITY = 10
+
+
+class Chain:
+    """Deploy / send / rpc over the SDK's devnet transactor (unlocked dev accounts, typed reverts)."""
+
+    def __init__(self, w3: Web3) -> None:
+        self.w3 = w3
+        self.tx = Transactor(w3)
+        self.deployer = w3.eth.accounts[0]
+
+    def rpc(self, method: str, params: list[Any]) -> Any:
+        return self.tx.rpc(method, *params)
+
+    def deploy(self, name: str, *args: Any) -> Any:
+        return self.at(name, self.tx.deploy(name, *args, sender=self.deployer))
+
+    def at(self, name: str, address: str) -> Any:
+        return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi(name))
+
+    def send(self, fn: Any, sender: str) -> Any:
+        return self.tx.send(fn.address, function_data(fn), sender=sender, label=fn.fn_name)
 
 
 class Smoke:
@@ -211,17 +233,15 @@ class Smoke:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--anvil", default=str(DEFAULT_ANVIL))
+    ap.add_argument("--anvil", default=None, help="anvil executable (default: PATH, then .tools)")
     args = ap.parse_args()
-    binary = args.anvil if Path(args.anvil).exists() else shutil.which("anvil")
-    if not binary:
-        print("anvil not found", file=sys.stderr)
-        return 2
-    anvil = Anvil(binary)
     try:
-        return Smoke(Chain(anvil.url)).run()
-    finally:
-        anvil.stop()
+        binary = Path(args.anvil) if args.anvil else find_anvil()
+    except AnvilNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    with launch_anvil(anvil_path=binary) as node:
+        return Smoke(Chain(node.web3())).run()
 
 
 if __name__ == "__main__":

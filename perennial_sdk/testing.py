@@ -3,7 +3,10 @@
 Registered through the ``pytest11`` entry point ``perennial_sdk``, so installing the SDK makes
 the fixtures available everywhere; ``-p no:perennial_sdk`` turns it off.
 
-Fixtures: ``anvil`` (the node), ``w3``, ``chain``, ``accounts``, ``fork``, ``devnet``.
+Fixtures: ``anvil`` (the node), ``w3``, ``chain``, ``accounts``, ``fork``; ``devnet`` (the
+Perennial protocol deployed on the session's anvil, from the warm-start cache), ``prices`` (market
+prices through the keeper path), ``clock`` (block time); with ``--fork-url``, ``fork_prices`` (the
+forked chain's Pyth contract replaced by MockPyth).
 
 Isolation: a test that uses the devnet runs between an ``evm_snapshot`` and an ``evm_revert``,
 and so does each module and class containing such tests, so state made by a module- or
@@ -18,9 +21,14 @@ Hypothesis: the examples of one ``@given`` test share one snapshot; wrap the bod
 Caveat: a session-scoped fixture that changes chain state must be set up before the first
 module snapshot that should keep it, i.e. be requested by the first devnet test of a module
 (or by ``devnet``); otherwise the module's revert removes its state while its value stays cached.
+``devnet`` itself is set up before the snapshot of any module or class that uses it. Once set up
+it stays on the session's node: later modules see the deployed contracts (the dev accounts keep
+their 10,000 ether; their nonces and token balances are the deployment's).
 
 Options: ``--fork-url URL`` (or ``$PERENNIAL_FORK_URL``), ``--fork-block N`` (or
-``$PERENNIAL_FORK_BLOCK``), ``--install-anvil`` (npm-install anvil when it is missing).
+``$PERENNIAL_FORK_BLOCK``), ``--fork-pyth ADDRESS`` (or ``$PERENNIAL_FORK_PYTH``; the forked
+chain's Pyth contract, default by chain id), ``--install-anvil`` (npm-install anvil when it is
+missing).
 """
 
 from __future__ import annotations
@@ -38,10 +46,18 @@ if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
     from web3 import Web3
 
-    from perennial_sdk.devnet import AnvilHandle, Chain
+    from perennial_sdk.devnet import (
+        AnvilHandle,
+        Chain,
+        Clock,
+        Devnet,
+        PriceControl,
+        PythPriceControl,
+    )
 
 FORK_URL_ENV = "PERENNIAL_FORK_URL"
 FORK_BLOCK_ENV = "PERENNIAL_FORK_BLOCK"
+FORK_PYTH_ENV = "PERENNIAL_FORK_PYTH"
 
 _MARKERS = {
     "devnet": "uses the anvil devnet of the perennial_sdk plugin (added automatically)",
@@ -55,7 +71,7 @@ _DEPENDENCY_WARNINGS: tuple[tuple[str, type[Warning]], ...] = (
     ("websockets.legacy is deprecated", DeprecationWarning),
 )
 
-_DEVNET_SCOPES: pytest.StashKey[set[str]] = pytest.StashKey()
+_DEVNET_SCOPES: pytest.StashKey[tuple[set[str], set[str]]] = pytest.StashKey()
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="N",
         help=f"pin the fork at block N (default: ${FORK_BLOCK_ENV}, else the latest block)",
+    )
+    group.addoption(
+        "--fork-pyth",
+        dest="perennial_fork_pyth",
+        default=None,
+        metavar="ADDRESS",
+        help=f"the forked chain's Pyth contract for fork_prices (default: ${FORK_PYTH_ENV}, else by chain id)",
     )
     group.addoption(
         "--install-anvil",
@@ -194,33 +217,78 @@ def fork(anvil: AnvilHandle) -> ForkInfo:
 
 
 @pytest.fixture(scope="session")
-def devnet(chain: Chain) -> None:
-    """The Perennial V2.4 protocol deployed on the session's anvil. Not available yet:
-    tests that use it are skipped.
+def devnet(anvil: AnvilHandle, w3: Web3, chain: Chain) -> Devnet:
+    """The Perennial V2.4 protocol deployed on the session's anvil: a ``perennial_sdk.devnet.Devnet``
+    (``deployment`` addresses, ``market(name)``, funded ``accounts``, ``send`` with typed reverts,
+    ``commit_price`` / ``commit_requested``, ``advance_time``, ``fund``).
 
-    TODO(devnet): deploy the protocol from perennial_sdk/artifacts here (or load a dumped
-    state with launch_anvil(load_state=...)), return a typed object with the deployed
-    addresses and contracts, and make the isolation fixtures request it before their first
-    snapshot so every module starts from the deployed state.
+    Markets ETH, BTC and SOL with the preset parameters. The deployment is loaded from the
+    warm-start cache (built once per artifacts/configuration); with ``--fork-url`` it is deployed
+    with transactions on the fork. Each test runs isolated (snapshot/revert) from that state.
     """
-    pytest.skip("the Perennial protocol deployment fixture `devnet` is not implemented yet")
+    dn = _devnet_module()
+    result: Devnet = dn.Devnet.attach(w3, fresh=anvil.fork_url is not None, anvil_path=anvil.binary)
+    return result
+
+
+@pytest.fixture(scope="session")
+def prices(devnet: Devnet) -> PriceControl:
+    """Market prices through the keeper path: ``prices.set("ETH", 3_100_000_000)`` commits the
+    outstanding requested versions and a fresh one (MockPyth update → PythFactory.commit);
+    ``prices.commit_requested(market, price)`` commits only the orders' versions; ``prices.get``."""
+    from perennial_sdk.devnet import PriceControl
+
+    return PriceControl(devnet)
+
+
+@pytest.fixture(scope="session")
+def clock(chain: Chain) -> Clock:
+    """The chain's block time: ``clock.now()``, ``clock.advance(seconds)``, ``clock.travel_to(ts)``,
+    ``clock.next_block_at(ts)`` (reverted with the test like every chain change)."""
+    from perennial_sdk.devnet import Clock
+
+    return Clock(chain)
+
+
+@pytest.fixture
+def fork_prices(fork: ForkInfo, w3: Web3, pytestconfig: pytest.Config) -> PythPriceControl:
+    """With ``--fork-url``: the forked chain's Pyth contract replaced by MockPyth (``anvil_setCode``),
+    so ``fork_prices.set(feed_id, price)`` stores a price and ``fork_prices.update_data(...)`` makes
+    update data the forked keeper factories accept. Skipped without a fork URL, or when the chain's
+    Pyth address is unknown (pass ``--fork-pyth``)."""
+    from perennial_sdk.devnet import PYTH_ADDRESSES, PythPriceControl
+
+    address = (
+        pytestconfig.getoption("perennial_fork_pyth")
+        or os.environ.get(FORK_PYTH_ENV)
+        or PYTH_ADDRESSES.get(fork.chain_id)
+    )
+    if not address:
+        pytest.skip(f"no Pyth address known for chain {fork.chain_id}: pass --fork-pyth ADDRESS")
+    control = PythPriceControl(w3, str(address))
+    control.install()
+    return control
 
 
 # --------------------------------------------------------------------------- isolation
 
 
-def _devnet_scopes(session: pytest.Session) -> set[str]:
-    """Node ids of the modules and classes that hold at least one devnet test."""
+def _devnet_scopes(session: pytest.Session) -> tuple[set[str], set[str]]:
+    """Node ids of the modules and classes that hold at least one test using the node, and of
+    those holding at least one test using the deployed protocol (``devnet``)."""
     scopes = session.stash.get(_DEVNET_SCOPES, None)
     if scopes is None:
-        scopes = set()
+        scopes = (set(), set())
         for item in session.items:
-            if "anvil" not in getattr(item, "fixturenames", ()):
+            names = getattr(item, "fixturenames", ())
+            if "anvil" not in names:
                 continue
             for kind in (pytest.Module, pytest.Class):
                 parent = item.getparent(kind)
                 if parent is not None:
-                    scopes.add(parent.nodeid)
+                    scopes[0].add(parent.nodeid)
+                    if "devnet" in names:
+                        scopes[1].add(parent.nodeid)
         session.stash[_DEVNET_SCOPES] = scopes
     return scopes
 
@@ -230,11 +298,14 @@ def _scope_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
     if node.get_closest_marker("no_isolation") is not None:
         yield
         return
-    if node.nodeid not in _devnet_scopes(request.session):
+    node_scopes, protocol_scopes = _devnet_scopes(request.session)
+    if node.nodeid not in node_scopes:
         yield
         return
     try:
         devnet_chain: Chain = request.getfixturevalue("chain")
+        if node.nodeid in protocol_scopes:  # deploy before the snapshot, so the revert keeps it
+            request.getfixturevalue("devnet")
     except pytest.skip.Exception:  # no anvil: the devnet tests skip themselves
         yield
         return

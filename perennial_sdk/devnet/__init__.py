@@ -25,6 +25,7 @@ from ._anvil import (
     tools_dir,
 )
 from ._chain import Chain, SnapshotId, dev_accounts
+from ._controls import PYTH_ADDRESSES, Clock, PriceControl, PythPriceControl
 from ._deploy import (
     DEFAULT_PRICES,
     PYTH_FEEDS,
@@ -52,12 +53,14 @@ __all__ = [
     "BASE_TIMESTAMP",
     "DEFAULT_MNEMONIC",
     "DEFAULT_PRICES",
+    "PYTH_ADDRESSES",
     "PYTH_FEEDS",
     "AnvilHandle",
     "AnvilInstallError",
     "AnvilNotFoundError",
     "AnvilStartError",
     "Chain",
+    "Clock",
     "Commit",
     "Deployment",
     "Devnet",
@@ -69,6 +72,8 @@ __all__ = [
     "MarketInfo",
     "MarketReader",
     "OracleConfig",
+    "PriceControl",
+    "PythPriceControl",
     "SnapshotError",
     "SnapshotId",
     "Transactor",

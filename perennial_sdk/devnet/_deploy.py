@@ -278,8 +278,7 @@ def deploy_protocol(
         market = contract("Market", market_address)
         send(contract("KeeperOracle", oracle_address).functions.register(market_address))
         send(market.functions.updateParameter(market_param))
-        if coord != owner:
-            send(market.functions.updateCoordinator(coord))
+        send(market.functions.updateCoordinator(coord))
         risk = struct_arg("Market", "updateRiskParameter", presets.risk_parameter(name))
         send(market.functions.updateRiskParameter(risk), sender=coord)
         infos[name] = MarketInfo(

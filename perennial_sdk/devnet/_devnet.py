@@ -49,6 +49,8 @@ BASE_TIMESTAMP = 1_750_000_000
 
 CACHE_DIR_ENV = "PERENNIAL_DEVNET_CACHE"
 _CACHE_FORMAT = 1
+_DEPLOY_CODE = ("_deploy.py", "_devnet.py", "_keeper.py", "_tx.py")
+"""Modules whose code shapes a built deployment: part of the cache key."""
 _CACHE_KEEP = 8
 _DEV_ETH = 10_000 * 10**18
 _MAX_UINT = 2**256 - 1
@@ -73,10 +75,11 @@ def cache_dir() -> Path:
 
 
 def _artifacts_digest() -> str:
-    """sha256 over every artifact file (ABI + bytecode), in name order."""
+    """sha256 over every artifact file (ABI + bytecode) and the deploy code, in name order."""
     root = Path(abi_files.__file__).resolve().parent / "artifacts"
+    here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted(root.glob("*.json")):
+    for path in [*sorted(root.glob("*.json")), *(here / f for f in _DEPLOY_CODE)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -111,7 +114,7 @@ class DevnetConfig:
         return cls(markets=tuple(markets), prices=tuple(sorted((prices or {}).items())))
 
     def key(self) -> str:
-        """Cache key: artifacts (``sourceHash`` and contents), this configuration, cache format."""
+        """Cache key: artifacts (``sourceHash`` and contents), the deploy code, this configuration."""
         payload = {
             "format": _CACHE_FORMAT,
             "source_hash": abi_files.manifest().get("sourceHash"),

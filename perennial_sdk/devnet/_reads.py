@@ -4,8 +4,12 @@ from __future__ import annotations
 
 __all__ = ["MarketReader", "struct_dict"]
 
+from functools import cache
 from typing import Any
 
+from eth_abi.abi import decode as abi_decode
+from eth_abi.abi import encode as abi_encode
+from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.contract import Contract
 
@@ -23,6 +27,25 @@ def _output_components(contract: str, function: str) -> list[dict[str, Any]]:
                 components: list[dict[str, Any]] = outputs[0]["components"]
                 return components
             return outputs
+    raise KeyError(f"{contract}.{function}")
+
+
+def _canonical(param: dict[str, Any]) -> str:
+    kind: str = param["type"]
+    if kind.startswith("tuple"):
+        return "(" + ",".join(_canonical(c) for c in param["components"]) + ")" + kind[5:]
+    return kind
+
+
+@cache
+def _view(contract: str, function: str) -> tuple[bytes, list[str], list[str], list[dict[str, Any]]]:
+    """(selector, input types, output types, struct components) of a non-overloaded function."""
+    for item in abi_files.abi(contract):
+        if item.get("type") == "function" and item.get("name") == function:
+            inputs = [_canonical(i) for i in item["inputs"]]
+            outputs = [_canonical(o) for o in item["outputs"]]
+            selector = keccak(text=f"{function}({','.join(inputs)})")[:4]
+            return selector, inputs, outputs, _output_components(contract, function)
     raise KeyError(f"{contract}.{function}")
 
 
@@ -55,8 +78,10 @@ class MarketReader:
         return f"MarketReader({self.address})"
 
     def _read(self, function: str, *args: Any) -> dict[str, Any]:
-        value = self.tx.read(self.contract.functions[function](*args))
-        return struct_dict(value, _output_components("Market", function))
+        selector, inputs, outputs, components = _view("Market", function)
+        raw = self.tx.call(self.address, selector + abi_encode(inputs, list(args)), block="latest")
+        (value,) = abi_decode(outputs, raw)
+        return struct_dict(value, components)
 
     def global_(self) -> models.Global:
         """``global()``."""

@@ -58,8 +58,9 @@ def test_kept_within_module(chain):
 def test_fork(fork):
     raise AssertionError("must be skipped without a fork url")
 
-def test_protocol(devnet):
-    raise AssertionError("must be skipped until the protocol is deployed")
+def test_protocol(devnet, prices):
+    assert set(devnet.deployment.markets) == {"ETH", "BTC", "SOL"}
+    assert prices.get("ETH") == 3_000_000_000
 """
 
 MODULE_B = """
@@ -88,12 +89,11 @@ def _run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple
 
 
 @pytest.mark.skipif(not HAVE_ANVIL, reason="devnet unavailable: anvil is not installed")
-def test_inner_suite_isolates_modules_and_skips_fork_and_devnet(tmp_path: Path) -> None:
+def test_inner_suite_isolates_modules_skips_fork_and_deploys_devnet(tmp_path: Path) -> None:
     code, out = _run(tmp_path, "-W", "error")
     assert code == 0, out
-    assert "5 passed, 2 skipped" in out, out
+    assert "6 passed, 1 skipped" in out, out
     assert "no fork: pass --fork-url URL" in out
-    assert "`devnet` is not implemented yet" in out
 
 
 def test_inner_suite_skips_devnet_tests_without_anvil(tmp_path: Path) -> None:
