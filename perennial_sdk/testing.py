@@ -273,6 +273,16 @@ def fork_prices(fork: ForkInfo, w3: Web3, pytestconfig: pytest.Config) -> PythPr
 # --------------------------------------------------------------------------- isolation
 
 
+def _restart_clock(chain: Chain) -> None:
+    """Restart the node's clock one second after the latest block.
+
+    Time passes on anvil's clock between blocks (e.g. while tests that mine nothing run), and
+    would make the deployment's prices stale; every protocol test and module starts at the same
+    point instead: one second after the state it was given.
+    """
+    chain.set_time(chain.timestamp() + 1)
+
+
 def _devnet_scopes(session: pytest.Session) -> tuple[set[str], set[str]]:
     """Node ids of the modules and classes that hold at least one test using the node, and of
     those holding at least one test using the deployed protocol (``devnet``)."""
@@ -306,6 +316,7 @@ def _scope_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
         devnet_chain: Chain = request.getfixturevalue("chain")
         if node.nodeid in protocol_scopes:  # deploy before the snapshot, so the revert keeps it
             request.getfixturevalue("devnet")
+            _restart_clock(devnet_chain)
     except pytest.skip.Exception:  # no anvil: the devnet tests skip themselves
         yield
         return
@@ -336,6 +347,8 @@ def _devnet_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     devnet_chain: Chain = request.getfixturevalue("chain")
+    if "devnet" in request.fixturenames:
+        _restart_clock(devnet_chain)
     snapshot_id = devnet_chain.snapshot()
     yield
     devnet_chain.revert(snapshot_id)

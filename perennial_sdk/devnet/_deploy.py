@@ -236,7 +236,7 @@ def deploy_protocol(
         return w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi_files.abi(name))
 
     def send(fn: Any, sender: str = owner, label: str = "") -> None:
-        tx.send_raw(fn.address, function_data(fn), sender=sender, label=label or fn.fn_name)
+        tx.send_raw(fn.address, function_data(fn), sender=sender, label=label or fn.fn_name, preflight=False)
 
     # 1-4: market engine, core, implementation, factory + protocol parameter
     engine = tx.deploy("MarketEngine", sender=owner)

@@ -107,11 +107,15 @@ class DevnetConfig:
                 raise DevnetValueError(name, getattr(self, name), "must be >= 0")
 
     @classmethod
-    def of(cls, markets: Sequence[str], prices: Mapping[str, int] | None) -> DevnetConfig:
-        """A configuration for these markets and initial prices (other settings default)."""
+    def of(
+        cls, markets: Sequence[str], prices: Mapping[str, int] | None, oracle: OracleConfig | None = None
+    ) -> DevnetConfig:
+        """A configuration for these markets, initial prices and oracle settings (others default)."""
         if isinstance(markets, str):
             raise DevnetValueError("markets", markets, "give a sequence of names, e.g. ('ETH',)")
-        return cls(markets=tuple(markets), prices=tuple(sorted((prices or {}).items())))
+        return cls(
+            markets=tuple(markets), prices=tuple(sorted((prices or {}).items())), oracle=oracle or OracleConfig()
+        )
 
     def key(self) -> str:
         """Cache key: artifacts (``sourceHash`` and contents), the deploy code, this configuration."""
@@ -161,7 +165,7 @@ def _fund(
 
     def send(contract: str, address: str, sender: str, name: str, *args: Any) -> None:
         fn = w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi_files.abi(contract)).functions[name](*args)
-        tx.send_raw(fn.address, function_data(fn), sender=sender, label=f"{contract}.{name}")
+        tx.send_raw(fn.address, function_data(fn), sender=sender, label=f"{contract}.{name}", preflight=False)
 
     account = Web3.to_checksum_address(account)
     if dsu:
@@ -250,9 +254,9 @@ def _build(config: DevnetConfig, anvil_path: Path | str | None) -> tuple[bytes, 
 
 
 def _load_or_build(
-    config: DevnetConfig, *, fresh: bool, cache: bool, directory: Path | None, anvil_path: Path | str | None
+    config: DevnetConfig, *, cache: bool, directory: Path | None, anvil_path: Path | str | None
 ) -> tuple[Path | bytes, Deployment, tuple[ChecksumAddress, ...]]:
-    if cache and not fresh:
+    if cache:
         found = _read_cache(config, directory)
         if found is not None:
             return found.state, found.deployment, found.accounts
@@ -303,35 +307,50 @@ class Devnet:
         *,
         markets: Sequence[str] = presets.MARKETS,
         prices: Mapping[str, int] | None = None,
+        oracle: OracleConfig | None = None,
         port: int | None = None,
         fresh: bool = False,
         cache: bool = True,
         cache_directory: Path | str | None = None,
         anvil_path: Path | str | None = None,
     ) -> Devnet:
-        """Launch anvil with the protocol deployed.
+        """Launch anvil with the protocol deployed (markets: preset names; prices: initial raw
+        6-decimal prices; oracle: keeper oracle settings, default ``OracleConfig()``).
 
         Warm (default): start anvil from the cached state of this configuration (built and cached
         first if missing). ``fresh=True``: deploy from scratch (and refresh the cache unless
         ``cache=False``). The chain continues from the deployment's time, so the initial prices
         are fresh. Close it with ``close()`` or use it as a context manager.
         """
-        config = DevnetConfig.of(markets, prices)
+        config = DevnetConfig.of(markets, prices, oracle)
         directory = Path(cache_directory) if cache_directory is not None else None
-        state, deployment, accounts = _load_or_build(
-            config, fresh=fresh, cache=cache, directory=directory, anvil_path=anvil_path
-        )
+        found = _read_cache(config, directory) if cache and not fresh else None
+        if found is not None:
+            handle = launch_anvil(
+                port=port, anvil_path=anvil_path, chain_id=config.chain_id, accounts=config.accounts,
+                load_state=found.state, extra_args=["--block-base-fee-per-gas", "0"],
+            )
+            try:
+                devnet = cls(handle.web3(), found.deployment, accounts=found.accounts, handle=handle)
+                devnet._after_load()
+            except BaseException:
+                handle.close()
+                raise
+            return devnet
+        # cold: deploy on the new node itself (as a build would), then cache its state
         handle = launch_anvil(
             port=port, anvil_path=anvil_path, chain_id=config.chain_id, accounts=config.accounts,
-            load_state=state, extra_args=["--block-base-fee-per-gas", "0"],
+            extra_args=["--timestamp", str(BASE_TIMESTAMP), "--block-base-fee-per-gas", "0"],
         )
         try:
-            devnet = cls(handle.web3(), deployment, accounts=accounts, handle=handle)
-            devnet._after_load()
+            w3 = handle.web3()
+            deployment, accounts = _setup(w3, config, gas_price=0)
+            if cache:
+                _write_cache(config, directory, Chain(w3).dump_state(), deployment, accounts)
+            return cls(w3, deployment, accounts=accounts, handle=handle)
         except BaseException:
             handle.close()
             raise
-        return devnet
 
     @classmethod
     def attach(
@@ -340,6 +359,7 @@ class Devnet:
         *,
         markets: Sequence[str] = presets.MARKETS,
         prices: Mapping[str, int] | None = None,
+        oracle: OracleConfig | None = None,
         fresh: bool = False,
         cache: bool = True,
         cache_directory: Path | str | None = None,
@@ -351,13 +371,13 @@ class Devnet:
         ``anvil_loadState`` (this resets the node's block number and time to the deployment's).
         ``fresh=True``, or another chain id (a fork), deploys with transactions instead.
         """
-        config = DevnetConfig.of(markets, prices)
+        config = DevnetConfig.of(markets, prices, oracle)
         directory = Path(cache_directory) if cache_directory is not None else None
         if fresh or w3.eth.chain_id != config.chain_id:
             deployed, funded = _setup(w3, config, gas_price=None)
             return cls(w3, deployed, accounts=funded)
         state, deployment, accounts = _load_or_build(
-            config, fresh=False, cache=cache, directory=directory, anvil_path=anvil_path
+            config, cache=cache, directory=directory, anvil_path=anvil_path
         )
         data = state.read_bytes() if isinstance(state, Path) else state
         Chain(w3).load_state(data)

@@ -74,6 +74,7 @@ class Transactor:
         self.gas = gas
         self.gas_price = gas_price
         self.receipt_timeout = 60.0
+        self._sync = True
 
     def __repr__(self) -> str:
         return f"Transactor({self.w3.provider!s}, gas={self.gas})"
@@ -184,13 +185,29 @@ class Transactor:
             except errors.ContractError as exc:
                 exc.add_note(f"preflight of {label or 'call'} from {tx['from']} to {tx.get('to')}")
                 raise
-        tx_hash = str(self.rpc("eth_sendTransaction", tx))
-        receipt = self._receipt(tx_hash)
+        receipt = self._send_and_wait(tx)
+        tx_hash = str(receipt["transactionHash"])
         if int(receipt["status"], 16) != 1:
             error = self._mined_revert(str(tx_hash))
             error.add_note(f"transaction {tx_hash} ({label or 'call'}) from {tx['from']} reverted")
             raise error
         return receipt
+
+    def _send_and_wait(self, tx: dict[str, Any]) -> dict[str, Any]:
+        """``eth_sendTransactionSync`` (the receipt in one round trip) where the node has it, else
+        ``eth_sendTransaction`` and polling for the receipt."""
+        if self._sync:
+            response = self.w3.provider.make_request(RPCEndpoint("eth_sendTransactionSync"), [tx])
+            result = response.get("result")
+            if isinstance(result, dict) and "status" in result:
+                return result
+            error = response.get("error")
+            code = error.get("code") if isinstance(error, dict) else None
+            if code not in (-32601, -32602, -32600):  # a real failure, not "no such method"
+                message = error.get("message", str(error)) if isinstance(error, dict) else str(response)
+                raise DevnetRPCError("eth_sendTransactionSync", str(message))
+            self._sync = False
+        return self._receipt(str(self.rpc("eth_sendTransaction", tx)))
 
     def _receipt(self, tx_hash: str) -> dict[str, Any]:
         """Wait for the receipt (anvil answers eth_sendTransaction before the block is mined)."""

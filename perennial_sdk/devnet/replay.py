@@ -95,8 +95,11 @@ class _Replay:
     def contract(self, name: str, address: str) -> Any:
         return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi_files.abi(name))
 
-    def send(self, fn: Any, sender: str | None = None) -> None:
-        self.tx.send_raw(fn.address, function_data(fn), sender=sender or self.deployer, label=fn.fn_name)
+    def send(self, fn: Any, sender: str | None = None, *, preflight: bool = False) -> None:
+        """Send; a revert raises its typed error (decoded from the trace unless preflighted)."""
+        self.tx.send_raw(
+            fn.address, function_data(fn), sender=sender or self.deployer, label=fn.fn_name, preflight=preflight
+        )
 
     def _names(self) -> list[str]:
         names = list(_accounts(self.scenario))
@@ -165,7 +168,7 @@ class _Replay:
                     account_address(str(account)), int(maker), int(long), int(short), int(collateral), bool(protect)
                 )
                 try:
-                    self.send(fn, account_address(str(sender)))
+                    self.send(fn, account_address(str(sender)), preflight=True)  # a rejected update: no tx
                 except errors.ContractError as exc:
                     if not step.expect_revert:
                         raise errors.ScenarioError(

@@ -105,13 +105,14 @@ def test_wiring(devnet: Devnet) -> None:
 def test_accounts_are_funded_and_approved(devnet: Devnet) -> None:
     assert len(devnet.accounts) == 10
     assert devnet.accounts[0] == devnet.deployment.owner == devnet.keeper
+    read = devnet.tx.read  # one raw eth_call each
     for account in devnet.accounts:
         assert devnet.chain.balance(account) == 10_000 * 10**18
         assert devnet.balance(account, "DSU") == 1_000_000 * 10**18
         assert devnet.balance(account, "USDC") == 1_000_000 * U
         for info in devnet.deployment.markets.values():
-            assert devnet.dsu.functions.allowance(account, info.market).call() == 2**256 - 1
-        assert devnet.usdc.functions.allowance(account, devnet.deployment.multi_invoker).call() == 2**256 - 1
+            assert read(devnet.dsu.functions.allowance(account, info.market)) == 2**256 - 1
+        assert read(devnet.usdc.functions.allowance(account, devnet.deployment.multi_invoker)) == 2**256 - 1
 
 
 def test_fund_and_mint_an_outside_address(devnet: Devnet) -> None:

@@ -18,6 +18,7 @@ from perennial_sdk.devnet import (
     AnvilNotFoundError,
     Devnet,
     DevnetConfig,
+    OracleConfig,
     dev_accounts,
     find_anvil,
 )
@@ -59,13 +60,18 @@ def test_cache_keys_follow_the_configuration() -> None:
 
 
 def test_cold_build_fills_a_new_cache_then_starts_warm(tmp_path: Path) -> None:
-    with Devnet.start(markets=("SOL",), prices={"SOL": 140 * U}, cache_directory=tmp_path) as cold:
+    config = {"markets": ("SOL",), "prices": {"SOL": 140 * U}, "oracle": OracleConfig(granularity=10, timeout=60)}
+    with Devnet.start(**config, cache_directory=tmp_path) as cold:  # type: ignore[arg-type]
         assert list(cold.deployment.markets) == ["SOL"] and cold.latest_price("SOL") == 140 * U
+        assert cold.pyth_factory.functions.parameter().call()[1] == 10
+        assert cold.pyth_factory.functions.timeout().call() == 60
         first = cold.deployment
     assert len(list(tmp_path.glob("*.state.json"))) == 1 and len(list(tmp_path.glob("*.meta.json"))) == 1
-    with Devnet.start(markets=("SOL",), prices={"SOL": 140 * U}, cache_directory=tmp_path) as warm:
+    with Devnet.start(**config, cache_directory=tmp_path) as warm:  # type: ignore[arg-type]
         assert warm.deployment == first
         assert warm.reader("SOL").global_().latest_price == 140 * U
+        warm.update("SOL", warm.accounts[1], maker=1 * U, collateral=1_000 * U)
+        assert warm.requested("SOL")[0] % 10 == 0
 
 
 def test_dump_state_and_load(devnet: Devnet, tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ class M:
         self.who = dict(zip(NAMES, devnet.accounts[1:], strict=False))
         self.reader = devnet.reader("ETH")
         self.before: SnapshotId | None = None
+        self.t = devnet.now() + 1  # the plugin restarted the clock one second after the latest block
 
     def state(self) -> dict[str, Any]:
         r, dn = self.reader, self.dn
@@ -46,7 +47,8 @@ class M:
         }
 
     def _pin(self) -> None:
-        self.dn.chain.set_next_block_timestamp(self.dn.now())
+        self.t = max(self.t, self.dn.now())  # the same second as the step's previous transaction
+        self.dn.chain.set_next_block_timestamp(self.t)
 
     def update(self, name: str, maker: int | None, long: int | None, short: int | None, collateral: int,
                protect: bool = False, *, sender: str | None = None, referrer: str | None = None) -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from web3 import Web3
 
-from perennial_sdk import errors
+from perennial_sdk import cli, errors
 from perennial_sdk.devnet import Chain
 from perennial_sdk.devnet.replay import replay_on_devnet
 from perennial_sdk.sim.replay import Scenario, load_scenario
@@ -65,13 +63,11 @@ def test_an_unexpected_revert_is_a_scenario_error(w3: Web3) -> None:
     assert "reverted with Market" in str(info.value)
 
 
-def test_replay_cli_targets_the_devnet(tmp_path: Path) -> None:
+def test_replay_cli_targets_the_devnet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`perennial-sdk replay --target devnet` (in-process: the CLI starts and stops its own anvil)."""
     out = tmp_path / "out.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "perennial_sdk.cli", "replay", str(VECTORS / "scenario4_reverts.json"),
-         "--target", "devnet", "--out", str(out)],
-        capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    code = cli.main(["replay", str(VECTORS / "scenario4_reverts.json"), "--target", "devnet", "--out", str(out)])
+    assert code == 0, capsys.readouterr()
+    assert "reverts ->" in capsys.readouterr().out
     evm = json.loads((VECTORS / "scenario4_reverts.evm.json").read_text())
     assert diff(json.loads(out.read_text()), evm) == []
