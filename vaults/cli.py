@@ -1,6 +1,7 @@
 """``perennial-vaults``: LP vault strategies.
 
-    perennial-vaults demo [--days N] [--market ETH|BTC|SOL] [--out DIR] [--seed N]
+    perennial-vaults demo [--days N] [--out DIR] [--seed N]          a vault on the local devnet
+    perennial-vaults backtest [--days N] [--market ETH|BTC|SOL] ...   the exact simulator
 """
 
 from __future__ import annotations
@@ -17,21 +18,51 @@ __all__ = ["main"]
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from vaults.devnet_demo import DevnetDemoConfig, run_devnet_demo
+    from vaults.report import format_summary, summary, write_devnet_json, write_devnet_plot
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cfg = DevnetDemoConfig(days=args.days, seed=args.seed)
+    print(f"LeveragedMaker vault on the local Perennial devnet (anvil): {cfg.days} days of hourly steps, "
+          f"ETH/BTC/SOL, {cfg.traders} traders reacting to funding, keeper-path prices")
+    started = time.perf_counter()
+    result = run_devnet_demo(cfg, progress=_progress_bar)
+    elapsed = time.perf_counter() - started
+    print(format_summary(summary(result)))
+    print(f"vault transactions  {result.transactions} ({result.rebalance_txs} one-transaction rebalances)")
+    write_devnet_json(result, out / "demo.json")
+    plotted = write_devnet_plot(result, out / "demo.png")
+    print(f"\nwrote {out / 'demo.json'}" + (f" and {out / 'demo.png'}" if plotted else "") + f" in {elapsed:.0f} s")
+    return 0
+
+
+def _progress_bar(step: int, steps: int) -> None:
+    width = 40
+    done = width * (step + 1) // (steps + 1)
+    sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] day {step * 1.0 / 24:5.1f}")
+    if step == steps:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _backtest(args: argparse.Namespace) -> int:
     from vaults.backtest import BacktestConfig, run_backtest
     from vaults.report import format_summary, summary, write_json, write_plot
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     cfg = BacktestConfig(market=args.market, days=args.days, seed=args.seed)
-    print(f"LeveragedMaker vault on a simulated {cfg.market} market: {cfg.days} days, hourly, "
-          f"{cfg.traders} traders reacting to funding")
+    print(f"Backtest: LeveragedMaker on a simulated {cfg.market} market (exact simulator): {cfg.days} days, "
+          f"hourly, {cfg.traders} traders reacting to funding")
     started = time.perf_counter()
     result = run_backtest(cfg)
     elapsed = time.perf_counter() - started
     print(format_summary(summary(result)))
-    write_json(result, out / "demo.json")
-    plotted = write_plot(result, out / "demo.png")
-    print(f"\nwrote {out / 'demo.json'}" + (f" and {out / 'demo.png'}" if plotted else "") + f" in {elapsed:.1f} s")
+    write_json(result, out / "backtest.json")
+    plotted = write_plot(result, out / "backtest.png")
+    print(f"\nwrote {out / 'backtest.json'}" + (f" and {out / 'backtest.png'}" if plotted else "")
+          + f" in {elapsed:.1f} s")
     return 0
 
 
@@ -39,12 +70,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     parser = argparse.ArgumentParser(prog="perennial-vaults", description="LP vault strategies for Perennial V2.4")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="run an LP maker vault over simulated days and print the report")
-    demo.add_argument("--days", type=int, default=90)
-    demo.add_argument("--market", choices=("ETH", "BTC", "SOL"), default="ETH")
+    demo = sub.add_parser("demo", help="a maker vault on the local devnet over simulated days, with a report")
+    demo.add_argument("--days", type=int, default=10)
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--out", default="out")
     demo.set_defaults(func=_demo)
+    backtest = sub.add_parser("backtest", help="backtest a maker vault on the exact simulator")
+    backtest.add_argument("--days", type=int, default=90)
+    backtest.add_argument("--market", choices=("ETH", "BTC", "SOL"), default="ETH")
+    backtest.add_argument("--seed", type=int, default=7)
+    backtest.add_argument("--out", default="out")
+    backtest.set_defaults(func=_backtest)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

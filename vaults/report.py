@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from vaults.backtest import BacktestResult
+from vaults.devnet_demo import DevnetDemoResult
 
-__all__ = ["summary", "write_json", "write_plot"]
+__all__ = ["format_summary", "summary", "write_devnet_json", "write_devnet_plot", "write_json", "write_plot"]
 
 YEAR = 31_536_000
 
@@ -18,10 +19,10 @@ def _apr(amount: int, capital: float, seconds: int) -> float:
     return 0.0 if capital <= 0 or seconds <= 0 else amount / 1e6 / capital * YEAR / seconds
 
 
-def summary(result: BacktestResult) -> dict[str, Any]:
+def summary(result: BacktestResult | DevnetDemoResult) -> dict[str, Any]:
     """Headline numbers: APR split into funding, interest, fee income, fees paid and price PnL."""
     seconds = result.times[-1] - result.times[0] if len(result.times) > 1 else 0
-    capital = result.config.deposit / 1e6
+    capital = result.equity[0] / 1e6
     peak, drawdown = float("-inf"), 0.0
     for e in result.equity:
         peak = max(peak, e)
@@ -43,16 +44,24 @@ def summary(result: BacktestResult) -> dict[str, Any]:
         "rebalance_cost": result.fees_paid / 1e6,
         "trader_orders": result.trader_orders,
         "rejected_orders": result.rejected_orders,
-        "price_start": result.prices[0] / 1e6,
-        "price_end": result.prices[-1] / 1e6,
+        "prices": _prices(result),
     }
+
+
+def _prices(result: BacktestResult | DevnetDemoResult) -> dict[str, tuple[float, float]]:
+    series = result.prices if isinstance(result.prices, dict) else {result.config.market: result.prices}
+    return {name: (p[0] / 1e6, p[-1] / 1e6) for name, p in series.items() if p}
 
 
 def format_summary(s: dict[str, Any]) -> str:
     """A plain-text table of :func:`summary`."""
-    pct = lambda x: f"{100 * x:+8.2f} %"  # noqa: E731
+
+    def pct(x: float) -> str:
+        return f"{100 * x:+8.2f} %"
+
     lines = [
-        f"period            {s['days']:.1f} days, price {s['price_start']:.2f} -> {s['price_end']:.2f}",
+        f"period            {s['days']:.1f} days; prices "
+        + ", ".join(f"{n} {a:,.2f} -> {b:,.2f}" for n, (a, b) in s["prices"].items()),
         f"deposit           {s['deposit']:,.2f}",
         f"final equity      {s['final_equity']:,.2f}   (net {s['net_pnl']:+,.2f})",
         f"APR net           {pct(s['apr_net'])}",
@@ -106,6 +115,50 @@ def write_plot(result: BacktestResult, path: str | Path) -> bool:
     axes[3].set_ylabel("funding rate %/yr")
     axes[3].set_xlabel("days")
     fig.suptitle(f"LeveragedMaker on {result.config.market} (exact Perennial V2.4 simulator)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return True
+
+
+def write_devnet_json(result: DevnetDemoResult, path: str | Path) -> None:
+    """The devnet demo's summary, configuration and per-market series, as JSON."""
+    data = {
+        "summary": summary(result),
+        "config": asdict(result.config),
+        "transactions_by_vault": result.transactions,
+        "series": {"time": result.times, "equity": result.equity, "price": result.prices, "maker": result.maker,
+                   "funding_rate": result.funding_rate},
+    }
+    Path(path).write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def write_devnet_plot(result: DevnetDemoResult, path: str | Path) -> bool:
+    """Equity, prices (indexed), maker sizes (indexed) and funding rates per market as a PNG."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    days = [(t - result.times[0]) / 86_400 for t in result.times]
+    fig, axes = plt.subplots(4, 1, figsize=(10, 11), sharex=True)
+    axes[0].plot(days, [e / 1e6 for e in result.equity], color="tab:green")
+    axes[0].set_ylabel("vault equity")
+    for name in result.prices:
+        p0 = result.prices[name][0] or 1
+        axes[1].plot(days, [100 * p / p0 for p in result.prices[name]], label=name)
+        m0 = max(result.maker[name]) or 1
+        axes[2].plot(days, [100 * m / m0 for m in result.maker[name]], label=name)
+        axes[3].plot(days, [100 * r / 1e6 for r in result.funding_rate[name]], label=name)
+    axes[1].set_ylabel("price (start = 100)")
+    axes[2].set_ylabel("vault maker (% of max)")
+    axes[3].set_ylabel("funding rate %/yr")
+    axes[3].set_xlabel("days")
+    for ax in axes[1:]:
+        ax.legend(loc="upper left")
+    fig.suptitle("LeveragedMaker vault on the local Perennial devnet (anvil)")
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)

@@ -9,12 +9,12 @@ from vaults.backtest import BacktestConfig, run_backtest
 from vaults.cli import main
 
 
-def test_demo_writes_report_json_and_plot(tmp_path: Path, capsys: object) -> None:
-    assert main(["demo", "--days", "3", "--out", str(tmp_path)]) == 0
-    data = json.loads((tmp_path / "demo.json").read_text())
+def test_backtest_writes_report_json_and_plot(tmp_path: Path, capsys: object) -> None:
+    assert main(["backtest", "--days", "3", "--out", str(tmp_path)]) == 0
+    data = json.loads((tmp_path / "backtest.json").read_text())
     assert data["summary"]["trader_orders"] > 0
     assert len(data["series"]["equity"]) == 3 * 24 + 1
-    assert (tmp_path / "demo.png").stat().st_size > 10_000
+    assert (tmp_path / "backtest.png").stat().st_size > 10_000
 
 
 def test_vault_books_reconcile_with_its_collateral() -> None:
