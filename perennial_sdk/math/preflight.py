@@ -5,17 +5,10 @@ from __future__ import annotations
 from perennial_sdk import errors
 from perennial_sdk.math.invariant import UpdateContext, validate_update
 from perennial_sdk.math.order import order_from, resolve_magic
-from perennial_sdk.math.state import OrderState, PositionState
+from perennial_sdk.math.state import OrderState
 from perennial_sdk.math.views import AccountView, MarketView
 
 __all__ = ["preflight_update"]
-
-
-def _plus(p: PositionState, o: OrderState) -> PositionState:
-    return PositionState(
-        p.timestamp, p.maker + o.maker_pos - o.maker_neg, p.long + o.long_pos - o.long_neg,
-        p.short + o.short_pos - o.short_neg,
-    )
 
 
 def preflight_update(
@@ -53,7 +46,7 @@ def preflight_update(
         local_current_id=account.local.current_id + (view.current_timestamp > account.current_order.timestamp),
         local_latest_id=account.local.latest_id, local_collateral=account.local.collateral + order.collateral,
         latest_local=account.position, pending_local=pending_local,
-        current_global=_plus(view.current_position(), order), current_local=_plus(current_local, order),
+        current_global=view.current_position().plus(order), current_local=current_local.plus(order),
         max_pending_magnitude=account.max_pending_magnitude, sender_allowed=sender_allowed,
     )
     validate_update(ctx, order, source=source)

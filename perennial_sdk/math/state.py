@@ -55,6 +55,13 @@ class PositionState(_Convert):
     def to_model(self) -> models.Position:
         return models.Position(timestamp=self.timestamp, maker=self.maker, long=self.long, short=self.short)
 
+    def plus(self, o: OrderState) -> PositionState:
+        """A new position: this one with the order's deltas added (timestamp kept)."""
+        return PositionState(
+            self.timestamp, self.maker + o.maker_pos - o.maker_neg, self.long + o.long_pos - o.long_neg,
+            self.short + o.short_pos - o.short_neg,
+        )
+
     def apply(self, o: OrderState) -> None:
         """``PositionLib.update``: add the order's deltas and take its timestamp."""
         self.timestamp = o.timestamp

@@ -41,12 +41,7 @@ class MarketView:
 
     def current_position(self) -> PositionState:
         """latest + all pending orders: what the next interval will hold and what invariants see."""
-        p = self.position.copy()
-        o = self.pending
-        p.maker += o.maker_pos - o.maker_neg
-        p.long += o.long_pos - o.long_neg
-        p.short += o.short_pos - o.short_neg
-        return p
+        return self.position.plus(self.pending)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +62,4 @@ class AccountView:
 
     def current_position(self) -> PositionState:
         """latest + pending orders."""
-        p = self.position.copy()
-        o = self.pending
-        p.maker += o.maker_pos - o.maker_neg
-        p.long += o.long_pos - o.long_neg
-        p.short += o.short_pos - o.short_neg
-        return p
+        return self.position.plus(self.pending)

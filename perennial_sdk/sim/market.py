@@ -483,7 +483,7 @@ class SimMarket:
     ) -> None:
         c = self._load(account)
         self._settle(c)
-        current = _plus_pending(c.local_position, c.local_pending)
+        current = c.local_position.plus(c.local_pending)
         maker, long, short, collateral = resolve_magic(
             current, c.local_pending, c.local.collateral, new_maker, new_long, new_short, collateral
         )
@@ -498,7 +498,7 @@ class SimMarket:
     ) -> None:
         c = self._load(account)
         self._settle(c)
-        current = _plus_pending(c.local_position, c.local_pending)
+        current = c.local_position.plus(c.local_pending)
         new_maker = current.maker + maker_amount
         if new_maker < 0:
             raise errors.UFixed6UnderflowError(left=current.maker, right=-maker_amount)
@@ -544,7 +544,7 @@ class SimMarket:
             order_global = OrderState(timestamp=c.current_timestamp)
             c.glob.current_id += 1
 
-        current_global = _plus_pending(c.position, c.pending)
+        current_global = c.position.plus(c.pending)
         current_global.apply(order)
         current_local.apply(order)
         order_local.add(order)
@@ -590,14 +590,6 @@ class SimMarket:
             self._referrers[key] = order_referrer
         self.token_balance += order.collateral
         self._store(c)
-
-
-def _plus_pending(p: PositionState, o: OrderState) -> PositionState:
-    """latest position + pending orders (the "current" position)."""
-    return PositionState(
-        p.timestamp, p.maker + o.maker_pos - o.maker_neg, p.long + o.long_pos - o.long_neg,
-        p.short + o.short_pos - o.short_neg,
-    )
 
 
 def _position_processed(order_id: int, order: OrderState, r: VersionResult) -> Event:

@@ -30,9 +30,9 @@ def test_readme_python_example_runs() -> None:
     import re
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    code = re.search(r"```python\n(.*?)```", readme, re.S)
-    assert code is not None
-    exec(compile(code.group(1), "README.md", "exec"), {"print": lambda *a: None})
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "SimMarket(" in b]
+    assert len(blocks) == 1
+    exec(compile(blocks[0], "README.md", "exec"), {"print": lambda *a: None})
 
 
 def test_readme_opens_with_the_two_commands() -> None:
