@@ -15,6 +15,7 @@ from perennial_sdk.errors import InputError
 from perennial_sdk.fixed import B
 from perennial_sdk.sim import SimMarket, SimOracle
 
+from vaults.books import VaultBooks
 from vaults.paths import GbmJumps
 
 __all__ = ["BacktestConfig", "BacktestResult", "LeveragedMakerConfig", "run_backtest"]
@@ -55,8 +56,8 @@ class BacktestConfig:
     seed: int = 7
 
 
-@dataclass(slots=True)
-class BacktestResult:
+@dataclass(slots=True, kw_only=True)
+class BacktestResult(VaultBooks):
     """Time series and the maker's books, attributed from the market's own per-version results."""
 
     config: BacktestConfig
@@ -67,14 +68,6 @@ class BacktestResult:
     funding_rate: list[int] = field(default_factory=list)
     long_oi: list[int] = field(default_factory=list)
     short_oi: list[int] = field(default_factory=list)
-    funding: int = 0
-    interest: int = 0
-    fee_income: int = 0
-    price_pnl: int = 0
-    fees_paid: int = 0
-    rebalances: int = 0
-    rejected_orders: int = 0
-    trader_orders: int = 0
 
 
 def _trade_traders(market: SimMarket, rng: random.Random, cfg: BacktestConfig, names: list[str]) -> tuple[int, int]:
@@ -125,7 +118,7 @@ def run_backtest(config: BacktestConfig | None = None) -> BacktestResult:
     oracle = SimOracle(granularity=10)
     market = SimMarket(presets.PROTOCOL, presets.market_parameter(), presets.risk_parameter(cfg.market), oracle)
     names = [f"trader{i}" for i in range(cfg.traders)]
-    result = BacktestResult(cfg)
+    result = BacktestResult(config=cfg)
     t = 1_700_000_400 // cfg.step_seconds * cfg.step_seconds
     oracle.advance(t, prices[0])
     market.update(VAULT, None, None, None, cfg.deposit)

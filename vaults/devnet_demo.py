@@ -21,6 +21,7 @@ from perennial_sdk.client import MockPythPriceSource, PerennialClient, PriceComm
 from perennial_sdk.devnet import Devnet, dev_accounts
 from perennial_sdk.fixed import B
 
+from vaults.books import VaultBooks
 from vaults.paths import GbmJumps
 from vaults.rebalance import BandTrigger, plan_rebalance
 from vaults.strategies import LeveragedMaker, LeveragedMakerConfig
@@ -48,8 +49,8 @@ class DevnetDemoConfig:
     seed: int = 7
 
 
-@dataclass(slots=True)
-class DevnetDemoResult:
+@dataclass(slots=True, kw_only=True)
+class DevnetDemoResult(VaultBooks):
     """Series and books of the vault (raw 6 decimals), plus what the chain did."""
 
     config: DevnetDemoConfig
@@ -58,15 +59,7 @@ class DevnetDemoResult:
     prices: dict[str, list[int]] = field(default_factory=dict)
     maker: dict[str, list[int]] = field(default_factory=dict)
     funding_rate: dict[str, list[int]] = field(default_factory=dict)
-    funding: int = 0
-    interest: int = 0
-    fee_income: int = 0
-    price_pnl: int = 0
-    fees_paid: int = 0
-    rebalances: int = 0
     rebalance_txs: int = 0
-    trader_orders: int = 0
-    rejected_orders: int = 0
     transactions: int = 0
 
 
@@ -114,7 +107,7 @@ def run_devnet_demo(
     strategy = LeveragedMaker(LeveragedMakerConfig(weights=cfg.weights, leverage=cfg.leverage))
     trigger = BandTrigger(band=cfg.band)
     rng = random.Random(cfg.seed)
-    result = DevnetDemoResult(cfg)
+    result = DevnetDemoResult(config=cfg)
     steps = cfg.days * 86_400 // cfg.step_seconds
     with Devnet.start() as dn:
         keys = dev_accounts(2 + cfg.traders)

@@ -91,8 +91,11 @@ def write_json(result: BacktestResult, path: str | Path) -> None:
     Path(path).write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
-def write_plot(result: BacktestResult, path: str | Path) -> bool:
-    """Equity, maker size and open interest, and the funding rate as a PNG; False without matplotlib."""
+Panel = tuple[str, list[tuple[str | None, list[float]]]]
+
+
+def _plot(path: str | Path, title: str, days: list[float], panels: list[Panel]) -> bool:
+    """Stacked line panels sharing the x axis (days) as a PNG; False without matplotlib."""
     try:
         import matplotlib
 
@@ -100,25 +103,34 @@ def write_plot(result: BacktestResult, path: str | Path) -> bool:
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    days = [(t - result.times[0]) / 86_400 for t in result.times]
-    fig, axes = plt.subplots(4, 1, figsize=(10, 11), sharex=True)
-    axes[0].plot(days, [e / 1e6 for e in result.equity], color="tab:green")
-    axes[0].set_ylabel("vault equity")
-    axes[1].plot(days, [p / 1e6 for p in result.prices], color="tab:gray")
-    axes[1].set_ylabel("price")
-    axes[2].plot(days, [m / 1e6 for m in result.maker_size], label="vault maker")
-    axes[2].plot(days, [x / 1e6 for x in result.long_oi], label="long OI")
-    axes[2].plot(days, [x / 1e6 for x in result.short_oi], label="short OI")
-    axes[2].set_ylabel("size")
-    axes[2].legend(loc="upper left")
-    axes[3].plot(days, [100 * r / 1e6 for r in result.funding_rate], color="tab:red")
-    axes[3].set_ylabel("funding rate %/yr")
-    axes[3].set_xlabel("days")
-    fig.suptitle(f"LeveragedMaker on {result.config.market} (exact Perennial V2.4 simulator)")
+    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 2.75 * len(panels)), sharex=True)
+    for ax, (ylabel, lines) in zip(axes, panels):
+        for label, values in lines:
+            ax.plot(days, values, label=label)
+        ax.set_ylabel(ylabel)
+        if any(label for label, _ in lines):
+            ax.legend(loc="upper left")
+    axes[-1].set_xlabel("days")
+    fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
     return True
+
+
+def _days(times: list[int]) -> list[float]:
+    return [(t - times[0]) / 86_400 for t in times]
+
+
+def write_plot(result: BacktestResult, path: str | Path) -> bool:
+    """Equity, price, sizes and the funding rate of a backtest as a PNG; False without matplotlib."""
+    return _plot(path, f"LeveragedMaker on {result.config.market} (exact Perennial V2.4 simulator)", _days(result.times), [
+        ("vault equity", [(None, [e / 1e6 for e in result.equity])]),
+        ("price", [(None, [p / 1e6 for p in result.prices])]),
+        ("size", [("vault maker", [m / 1e6 for m in result.maker_size]),
+                  ("long OI", [x / 1e6 for x in result.long_oi]), ("short OI", [x / 1e6 for x in result.short_oi])]),
+        ("funding rate %/yr", [(None, [100 * r / 1e6 for r in result.funding_rate])]),
+    ])
 
 
 def write_devnet_json(result: DevnetDemoResult, path: str | Path) -> None:
@@ -134,32 +146,11 @@ def write_devnet_json(result: DevnetDemoResult, path: str | Path) -> None:
 
 
 def write_devnet_plot(result: DevnetDemoResult, path: str | Path) -> bool:
-    """Equity, prices (indexed), maker sizes (indexed) and funding rates per market as a PNG."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
-    days = [(t - result.times[0]) / 86_400 for t in result.times]
-    fig, axes = plt.subplots(4, 1, figsize=(10, 11), sharex=True)
-    axes[0].plot(days, [e / 1e6 for e in result.equity], color="tab:green")
-    axes[0].set_ylabel("vault equity")
-    for name in result.prices:
-        p0 = result.prices[name][0] or 1
-        axes[1].plot(days, [100 * p / p0 for p in result.prices[name]], label=name)
-        m0 = max(result.maker[name]) or 1
-        axes[2].plot(days, [100 * m / m0 for m in result.maker[name]], label=name)
-        axes[3].plot(days, [100 * r / 1e6 for r in result.funding_rate[name]], label=name)
-    axes[1].set_ylabel("price (start = 100)")
-    axes[2].set_ylabel("vault maker (% of max)")
-    axes[3].set_ylabel("funding rate %/yr")
-    axes[3].set_xlabel("days")
-    for ax in axes[1:]:
-        ax.legend(loc="upper left")
-    fig.suptitle("LeveragedMaker vault on the local Perennial devnet (anvil)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return True
+    """Equity, prices and maker sizes (indexed) and funding rates per market as a PNG."""
+    names = list(result.prices)
+    return _plot(path, "LeveragedMaker vault on the local Perennial devnet (anvil)", _days(result.times), [
+        ("vault equity", [(None, [e / 1e6 for e in result.equity])]),
+        ("price (start = 100)", [(n, [100 * p / (result.prices[n][0] or 1) for p in result.prices[n]]) for n in names]),
+        ("vault maker (% of max)", [(n, [100 * m / (max(result.maker[n]) or 1) for m in result.maker[n]]) for n in names]),
+        ("funding rate %/yr", [(n, [100 * r / 1e6 for r in result.funding_rate[n]]) for n in names]),
+    ])
