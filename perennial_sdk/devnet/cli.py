@@ -12,6 +12,7 @@ from typing import TextIO
 
 from ._chain import dev_accounts
 from ._devnet import Devnet
+from ._errors import DevnetError
 
 
 def _print_devnet(devnet: Devnet, out: TextIO) -> None:
@@ -51,7 +52,11 @@ def devnet_up(port: int | None = None) -> int:
     """Start a devnet (warm start from the cached deployment), print its RPC URL, chain id, every
     deployed address and the funded dev accounts with their (public) keys, then serve until
     Ctrl-C / SIGTERM and stop anvil. Returns the exit code."""
-    devnet = Devnet.start(port=port)
+    try:
+        devnet = Devnet.start(port=port)
+    except DevnetError as exc:
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
     stop = threading.Event()
     previous = None
 

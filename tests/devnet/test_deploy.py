@@ -107,7 +107,8 @@ def test_accounts_are_funded_and_approved(devnet: Devnet) -> None:
     assert devnet.accounts[0] == devnet.deployment.owner == devnet.keeper
     read = devnet.tx.read  # one raw eth_call each
     for account in devnet.accounts:
-        assert devnet.chain.balance(account) == 10_000 * 10**18
+        if devnet.deployment.chain_id == 31337:  # on a fork the deployment paid gas
+            assert devnet.chain.balance(account) == 10_000 * 10**18
         assert devnet.balance(account, "DSU") == 1_000_000 * 10**18
         assert devnet.balance(account, "USDC") == 1_000_000 * U
         for info in devnet.deployment.markets.values():
@@ -132,7 +133,7 @@ def test_deployment_json_round_trip(devnet: Devnet) -> None:
     again = Deployment.from_json(d.to_json())
     assert again == d
     assert json.loads(d.to_json())["markets"]["ETH"]["market"] == d.markets["ETH"].market
-    assert d.chain_id == devnet.w3.eth.chain_id == 31337
+    assert d.chain_id == devnet.w3.eth.chain_id  # 31337, or the forked chain's
     with pytest.raises(DevnetValueError) as info:
         d.market("DOGE")
     assert info.value.field == "market" and "ETH" in str(info.value)
