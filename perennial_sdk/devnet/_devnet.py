@@ -317,10 +317,11 @@ class Devnet:
         """Launch anvil with the protocol deployed (markets: preset names; prices: initial raw
         6-decimal prices; oracle: keeper oracle settings, default ``OracleConfig()``).
 
-        Warm (default): start anvil from the cached state of this configuration (built and cached
-        first if missing). ``fresh=True``: deploy from scratch (and refresh the cache unless
-        ``cache=False``). The chain continues from the deployment's time, so the initial prices
-        are fresh. Close it with ``close()`` or use it as a context manager.
+        Warm (default): start anvil from the cached state of this configuration. Cold (no cache
+        entry, ``fresh=True`` or ``cache=False``): deploy on the new node with transactions, at
+        ``BASE_TIMESTAMP``, and cache its state unless ``cache=False``. Either way the chain goes
+        on from the deployment's time, so the initial prices are fresh (``sync_clock()`` moves it
+        to the wall clock). Close it with ``close()`` or use it as a context manager.
         """
         config = DevnetConfig.of(markets, prices, oracle)
         directory = Path(cache_directory) if cache_directory is not None else None
