@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from perennial_sdk.errors import InputError
-from perennial_sdk.fixed import B, YEAR, trunc_div
+from perennial_sdk.fixed import YEAR, B, trunc_div
 from perennial_sdk.math.checkpoint import accumulate_checkpoint
 from perennial_sdk.math.curves import funding_accumulate, normalized_skew, utilization_rate
 from perennial_sdk.math.invariant import effective_collateral_of, worst_case_magnitude_of
@@ -33,7 +33,12 @@ from perennial_sdk.math.position import (
     taker_socialized,
 )
 from perennial_sdk.math.state import CheckpointState, OrderState, ParamSet, PositionState
-from perennial_sdk.math.version import accumulate_version, split_funding, split_interest, utilization_of
+from perennial_sdk.math.version import (
+    accumulate_version,
+    split_funding,
+    split_interest,
+    utilization_of,
+)
 from perennial_sdk.math.views import AccountView, MarketView
 
 __all__ = [

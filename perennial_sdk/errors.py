@@ -23,8 +23,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 __all__ = [
-    "Adiabatic6ZeroScaleError",
     "CONTRACT_ERRORS",
+    "Adiabatic6ZeroScaleError",
     "CheckpointStorageInvalidError",
     "ContractError",
     "CurveMath6OutOfBoundsError",

@@ -25,13 +25,13 @@ from pydantic_core import core_schema
 from perennial_sdk.errors import FixedPointError, UFixed6UnderflowError
 
 __all__ = [
-    "B",
-    "Fixed6",
     "INT256_MAX",
     "INT256_MIN",
-    "UFixed6",
     "UINT256_MAX",
     "YEAR",
+    "B",
+    "Fixed6",
+    "UFixed6",
     "acc_accumulated",
     "acc_increment",
     "fdiv",
@@ -48,8 +48,8 @@ __all__ = [
     "ufmul_out",
     "umuldiv",
     "umuldiv_out",
-    "unsafe_udiv",
     "unsafe_fdiv",
+    "unsafe_udiv",
     "usub",
 ]
 
@@ -198,7 +198,7 @@ def parse6(value: str | Decimal | int, *, field: str = "value") -> int:
 
     Raises :class:`FixedPointError` when the value has more than 6 decimal places or is not finite.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise FixedPointError(
             f"{field}: floats are not accepted; pass a str or Decimal", operation="parse6", left=None, right=None
         )

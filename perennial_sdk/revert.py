@@ -71,7 +71,7 @@ def _canonical(param: dict[str, Any]) -> str:
 
 def decode_revert(data: bytes | str | None, *, source: str = "revert") -> errors.ContractError:
     """The typed exception for revert ``data`` (bytes or 0x-hex)."""
-    raw = bytes.fromhex(data[2:] if data.startswith("0x") else data) if isinstance(data, str) else (data or b"")
+    raw = bytes.fromhex(data.removeprefix("0x")) if isinstance(data, str) else (data or b"")
     if len(raw) < 4:
         return UnknownRevertError(raw.hex(), source=source, detail="empty revert data")
     selector, body = raw[:4], raw[4:]
@@ -101,9 +101,8 @@ def from_exception(exc: BaseException) -> errors.ContractError | None:
         elif isinstance(first, tuple) and len(first) > 1:
             data = first[1]
     if isinstance(data, (bytes, str)) and data:
-        text = data if isinstance(data, bytes) else data
         try:
-            return decode_revert(text)
+            return decode_revert(data)
         except ValueError:
             return None
     return None

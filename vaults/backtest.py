@@ -14,7 +14,6 @@ from perennial_sdk import analytics, errors, presets
 from perennial_sdk.errors import InputError
 from perennial_sdk.fixed import B
 from perennial_sdk.sim import SimMarket, SimOracle
-
 from vaults.books import VaultBooks
 from vaults.paths import GbmJumps
 
@@ -175,13 +174,15 @@ def _attribute(result: BacktestResult, events: list[dict[str, object]], share: t
         if ev["event"] == "AccountPositionProcessed" and ev["account"] == VAULT:
             result.fees_paid += _int(ev["trade_fee"]) + _int(ev["offset"]) + _int(ev["settlement_fee"])
         elif ev["event"] == "PositionProcessed" and vault_maker and global_maker:
-            def part(key: str) -> int:
-                return _int(ev[key]) * vault_maker // global_maker
-
-            result.funding += part("funding_maker")
-            result.interest += part("interest_maker")
-            result.fee_income += part("trade_offset_maker")
-            result.price_pnl += part("pnl_maker") + part("adiabatic_exposure_maker")
+            funding, interest, fees, pnl, exposure = (
+                _int(ev[key]) * vault_maker // global_maker
+                for key in ("funding_maker", "interest_maker", "trade_offset_maker", "pnl_maker",
+                            "adiabatic_exposure_maker")
+            )
+            result.funding += funding
+            result.interest += interest
+            result.fee_income += fees
+            result.price_pnl += pnl + exposure
 
 
 def _int(value: object) -> int:

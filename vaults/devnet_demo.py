@@ -20,7 +20,6 @@ from perennial_sdk import analytics, errors
 from perennial_sdk.client import MockPythPriceSource, PerennialClient, PriceCommit, signer_from_key
 from perennial_sdk.devnet import Devnet, dev_accounts
 from perennial_sdk.fixed import B
-
 from vaults.books import VaultBooks
 from vaults.paths import GbmJumps
 from vaults.rebalance import BandTrigger, plan_rebalance

@@ -46,7 +46,7 @@ class GbmJumps:
             log_price += (self.drift - 0.5 * self.volatility**2) * dt + shock
             if rng.random() < self.jump_rate * dt:
                 log_price += rng.gauss(0.0, self.jump_size)
-            out.append(max(int(round(math.exp(log_price) * U)), 1))
+            out.append(max(round(math.exp(log_price) * U), 1))
         return out
 
 

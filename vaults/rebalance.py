@@ -8,7 +8,6 @@ from perennial_sdk.client import PositionUpdate
 from perennial_sdk.errors import InputError
 from perennial_sdk.fixed import B
 from perennial_sdk.math.position import maintenance_requirement
-
 from vaults.strategy import Portfolio, Target
 
 __all__ = ["BandTrigger", "Plan", "plan_rebalance"]

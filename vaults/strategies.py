@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from perennial_sdk import analytics
 from perennial_sdk.errors import InputError
 from perennial_sdk.fixed import B
-
 from vaults.strategy import Portfolio, Target
 
 __all__ = ["LeveragedMaker", "LeveragedMakerConfig"]

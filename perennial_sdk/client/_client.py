@@ -12,20 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_abi.abi import encode
-
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
+from perennial_sdk import abi as abi_files
 from perennial_sdk.client._chains import ChainDeployment
 from perennial_sdk.client._events import decode_logs
 from perennial_sdk.client._history import AccountHistory, realized_history
 from perennial_sdk.client._prices import PriceSource, PriceUpdate
 from perennial_sdk.client._snapshot import LENS_ADDRESS, Snapshot, decode_snapshot, lens_call
 from perennial_sdk.client._tx import TransactionSender, TxResult
+from perennial_sdk.errors import InputError, RpcError
 from perennial_sdk.math.order import MAGIC_UNCHANGED, MAGIC_WITHDRAW_ALL
 from perennial_sdk.math.preflight import preflight_update
-from perennial_sdk import abi as abi_files
-from perennial_sdk.errors import InputError, RpcError
 from perennial_sdk.revert import decode_revert
 
 __all__ = ["PerennialClient", "PositionUpdate", "PriceCommit"]

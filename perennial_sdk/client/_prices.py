@@ -39,7 +39,7 @@ class PriceSource(Protocol):
 
 
 def _feed(feed_id: str) -> bytes:
-    raw = bytes.fromhex(feed_id[2:] if feed_id.startswith("0x") else feed_id)
+    raw = bytes.fromhex(feed_id.removeprefix("0x"))
     if len(raw) != 32:
         raise InputError("a Pyth feed id is 32 bytes", field="feed_id", limit=32, value=len(raw))
     return raw

@@ -17,7 +17,6 @@ from pydantic.alias_generators import to_camel
 from perennial_sdk import abi as abi_files
 from perennial_sdk import analytics
 from perennial_sdk.client._abi_codec import abi_type, name_values
-
 from perennial_sdk.math.position import maintenance_requirement, margin_requirement
 from perennial_sdk.math.state import (
     CheckpointState,

@@ -30,7 +30,7 @@ from perennial_sdk import errors
 from perennial_sdk.client._events import DecodedEvent, decode_logs
 from perennial_sdk.revert import decode_revert
 
-__all__ = ["FeePolicy", "NonceManager", "TransactionSender", "TxResult", "TransientRpcError"]
+__all__ = ["FeePolicy", "NonceManager", "TransactionSender", "TransientRpcError", "TxResult"]
 
 
 class TransientRpcError(errors.RpcError):

@@ -47,7 +47,7 @@ def signer_from_key(key: str | bytes) -> Signer:
     """A signer from a raw private key (hex string or 32 bytes); errors never echo the key."""
     try:
         return Signer(Account.from_key(key))
-    except Exception:  # eth-account's messages can include the input
+    except Exception:  # noqa: BLE001 - eth-account's messages can include the key itself
         raise InputError("not a valid private key", field="private_key", value="<redacted>") from None
 
 

@@ -45,6 +45,7 @@ from ._errors import (
     SnapshotError,
 )
 from ._keeper import Commit, Keeper, update_data
+from ._markets import add_markets
 from ._reads import MarketReader
 from ._tx import Transactor
 
@@ -77,6 +78,7 @@ __all__ = [
     "SnapshotError",
     "SnapshotId",
     "Transactor",
+    "add_markets",
     "anvil_install_command",
     "cache_dir",
     "deploy_protocol",

@@ -73,6 +73,7 @@ class Keeper:
         self.keeper = Web3.to_checksum_address(keeper)
         self.tx = tx or Transactor(w3)
         self.chain = Chain(w3)
+        self._oracles: dict[str, Any] = {}
         self._factory = w3.eth.contract(address=Web3.to_checksum_address(deployment.pyth_factory),
                                         abi=abi_files.abi("PythFactory"))
 
@@ -80,8 +81,14 @@ class Keeper:
         return f"Keeper(keeper={self.keeper}, markets={list(self.deployment.markets)})"
 
     def _oracle(self, market: str) -> Any:
-        info = self.deployment.market(market)
-        return self.w3.eth.contract(address=Web3.to_checksum_address(info.oracle), abi=abi_files.abi("KeeperOracle"))
+        """The market's KeeperOracle contract (built once: web3 contract objects are slow to make)."""
+        cached = self._oracles.get(market)
+        if cached is None:
+            info = self.deployment.market(market)
+            cached = self._oracles[market] = self.w3.eth.contract(
+                address=Web3.to_checksum_address(info.oracle), abi=abi_files.abi("KeeperOracle")
+            )
+        return cached
 
     def outstanding(self, market: str) -> list[int]:
         """The requested versions of ``market`` not committed yet, oldest first."""

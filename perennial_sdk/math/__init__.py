@@ -1,7 +1,12 @@
 """Pure, exact Perennial V2.4 market math on raw 6-decimal integers (no I/O)."""
 
 from perennial_sdk.math.checkpoint import CheckpointResult, accumulate_checkpoint
-from perennial_sdk.math.invariant import UpdateContext, effective_collateral, validate_update, worst_case_magnitude
+from perennial_sdk.math.invariant import (
+    UpdateContext,
+    effective_collateral,
+    validate_update,
+    worst_case_magnitude,
+)
 from perennial_sdk.math.state import (
     CheckpointState,
     GlobalState,

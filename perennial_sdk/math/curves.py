@@ -7,7 +7,7 @@ Spec §4.5 (``AdiabaticMath6``, ``LinearAdiabatic6``), §4.6 (``PController6``, 
 from __future__ import annotations
 
 from perennial_sdk.errors import FixedPointError
-from perennial_sdk.fixed import B, YEAR, trunc_div
+from perennial_sdk.fixed import YEAR, B, trunc_div
 
 __all__ = [
     "adiabatic_compute",
@@ -70,7 +70,7 @@ def normalized_skew(skew: int, scale: int) -> int:
         norm = trunc_div(skew * B, scale)
     else:
         norm = B if skew >= 0 else -B
-    return B if norm > B else (-B if norm < -B else norm)
+    return B if norm > B else (max(norm, -B))
 
 
 def pcontroller_compute(value: int, skew: int, k: int, p_min: int, p_max: int, t0: int, t1: int) -> tuple[int, int]:
@@ -79,7 +79,7 @@ def pcontroller_compute(value: int, skew: int, k: int, p_min: int, p_max: int, t
     if k == 0:
         raise FixedPointError("division by zero (pController.k = 0)", operation="PController6.compute")
     uncapped = value + trunc_div(dt * skew * B, k)
-    new_value = p_min if uncapped < p_min else (p_max if uncapped > p_max else uncapped)
+    new_value = p_min if uncapped < p_min else (min(uncapped, p_max))
     rng = uncapped - value
     if value > p_max or value < p_min:
         buffer = 0
@@ -114,7 +114,7 @@ def funding_accumulate(
     drift = dt * skew * B
     rng = drift // k if drift >= 0 else -(-drift // k)
     uncapped = value + rng
-    new_value = p_min if uncapped < p_min else (p_max if uncapped > p_max else uncapped)
+    new_value = p_min if uncapped < p_min else (min(uncapped, p_max))
     if notional == 0:
         return 0, new_value
     if rng == 0:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perennial_sdk.errors import InputError
-from perennial_sdk.fixed import B, INT256_MIN, UINT256_MAX
+from perennial_sdk.fixed import INT256_MIN, UINT256_MAX, B
 from perennial_sdk.math.state import OrderState, PositionState
 
 __all__ = ["MAGIC_CLOSE", "MAGIC_UNCHANGED", "MAGIC_WITHDRAW_ALL", "order_from", "resolve_magic"]

@@ -12,7 +12,6 @@ from typing import Any
 
 from perennial_sdk import models
 
-
 __all__ = [
     "CheckpointState",
     "GlobalState",

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from perennial_sdk.fixed import B, YEAR, trunc_div
-from perennial_sdk.math.curves import adiabatic_compute, funding_accumulate, normalized_skew, utilization_rate
+from perennial_sdk.fixed import YEAR, B, trunc_div
+from perennial_sdk.math.curves import (
+    adiabatic_compute,
+    funding_accumulate,
+    normalized_skew,
+    utilization_rate,
+)
 from perennial_sdk.math.state import GlobalState, OrderState, ParamSet, PositionState, VersionState
 
 __all__ = [
@@ -165,7 +170,7 @@ def accumulate_version(
         # funding through the P-controller (§4.6)
         to_skew = skew0 + (o.long_pos - o.long_neg) - (o.short_pos - o.short_neg) if valid else skew0
         norm = normalized_skew(to_skew, ps.taker_scale)
-        ts = major if major < minor + maker else minor + maker
+        ts = min(minor + maker, major)
         funding, g.p_value = funding_accumulate(
             g.p_value, g.p_skew, ps.k, ps.p_min, ps.p_max, t0, t1, ts * p0a // B
         )
@@ -194,8 +199,8 @@ def accumulate_version(
         # price PnL (§4.8)
         dp = p1 - p0
         if dp:
-            ls = maker + short if maker + short < long else long
-            ss = maker + long if maker + long < short else short
+            ls = min(long, maker + short)
+            ss = min(short, maker + long)
             x = dp * ls
             pnl_long = x // B if x >= 0 else -(-x // B)
             x = -dp * ss
@@ -230,7 +235,7 @@ def split_funding(funding: int, maker: int, long: int, short: int, ps: ParamSet)
     f_maker = 0
     if long != short:
         major, minor = (long, short) if long > short else (short, long)
-        ts = major if major < minor + maker else minor + maker
+        ts = min(minor + maker, major)
         portion = 0 if ts == 0 else (ts - minor) * B // ts
         if long > short:
             f_maker = trunc_div(f_short * portion, B)
@@ -248,14 +253,14 @@ def utilization_of(maker: int, long: int, short: int, efficiency_limit: int) -> 
     net = major * B // den if den else (B if major == 0 else 1 << 256)
     eff_num = major * efficiency_limit // B
     eff = eff_num * B // maker if maker else (B if eff_num == 0 else 1 << 256)
-    u = net if net > eff else eff
-    return B if u > B else u
+    u = max(eff, net)
+    return min(u, B)
 
 
 def interest_accrued(maker: int, long: int, short: int, price_abs: int, t0: int, t1: int, ps: ParamSet) -> int:
     """Interest takers pay over [t0, t1] on the maker-backed open interest (§4.7), UFixed6."""
     oi = long + short
-    notional = (oi if oi < maker else maker) * price_abs // B
+    notional = (min(maker, oi)) * price_abs // B
     if not notional:
         return 0
     u = utilization_of(maker, long, short, ps.efficiency_limit)

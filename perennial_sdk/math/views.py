@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from perennial_sdk.math.state import CheckpointState, GlobalState, LocalState, OrderState, ParamSet, PositionState, VersionState
+from perennial_sdk.math.state import (
+    CheckpointState,
+    GlobalState,
+    LocalState,
+    OrderState,
+    ParamSet,
+    PositionState,
+    VersionState,
+)
 
 __all__ = ["AccountView", "MarketView"]
 

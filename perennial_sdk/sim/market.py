@@ -16,7 +16,13 @@ from typing import Any
 from perennial_sdk import errors, models
 from perennial_sdk.math.checkpoint import CheckpointResult, accumulate_checkpoint
 from perennial_sdk.math.invariant import UpdateContext, validate_update
-from perennial_sdk.math.order import MAGIC_CLOSE, MAGIC_UNCHANGED, MAGIC_WITHDRAW_ALL, order_from, resolve_magic
+from perennial_sdk.math.order import (
+    MAGIC_CLOSE,
+    MAGIC_UNCHANGED,
+    MAGIC_WITHDRAW_ALL,
+    order_from,
+    resolve_magic,
+)
 from perennial_sdk.math.state import (
     CheckpointState,
     GlobalState,
@@ -43,9 +49,21 @@ class _Context:
     """``IMarket.Context`` plus the settlement context (the in-memory copy a transaction works on)."""
 
     __slots__ = (
-        "account", "latest_price", "latest_valid", "latest_timestamp", "current_timestamp", "glob", "local",
-        "position", "local_position", "pending", "local_pending", "version", "checkpoint", "order_price",
+        "account",
+        "checkpoint",
+        "current_timestamp",
+        "glob",
+        "latest_price",
+        "latest_timestamp",
+        "latest_valid",
+        "local",
+        "local_pending",
+        "local_position",
+        "order_price",
         "order_timestamp",
+        "pending",
+        "position",
+        "version",
     )
 
     account: str

@@ -30,7 +30,7 @@ class SimOracle:
     keeper that commits every version would: commit at ``t``, latest = ``t``, current = ``t + granularity``.
     """
 
-    __slots__ = ("_versions", "granularity", "latest_timestamp", "current_timestamp", "requests")
+    __slots__ = ("_versions", "current_timestamp", "granularity", "latest_timestamp", "requests")
 
     def __init__(self, *, granularity: int = 1) -> None:
         if granularity <= 0:

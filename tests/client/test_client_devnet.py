@@ -19,6 +19,7 @@ from perennial_sdk.client import (
 )
 from perennial_sdk.client._client import _call
 from perennial_sdk.devnet import Devnet, dev_accounts
+from perennial_sdk.devnet._markets import add_markets
 from perennial_sdk.math.preflight import preflight_update
 
 U = 10**6
@@ -42,34 +43,11 @@ def _mock_source(devnet: Devnet) -> MockPythPriceSource:
     return source
 
 
-def _add_markets(devnet: Devnet, count: int) -> list[str]:
-    """More ETH-like markets (each with its own keeper oracle) to read ten markets at once."""
-    from perennial_sdk.devnet._tx import struct_arg
-
-    dep = devnet.deployment
-    owner = dep.owner
-    feed = bytes.fromhex(dep.markets["ETH"].pyth_feed[2:])
-    created = []
-    for i in range(count):
-        oracle_id = bytes([0xEE, i + 1]) + b"\x00" * 30
-        devnet.send(devnet.pyth_factory.functions.create(oracle_id, feed), owner)
-        oracle = devnet.pyth_factory.functions.oracles(oracle_id).call()
-        devnet.send(devnet.factory.functions.create((dep.dsu, oracle)), owner)
-        market = devnet.factory.functions.markets(oracle).call()
-        devnet.send(devnet.contract("KeeperOracle", oracle).functions.register(market), owner)
-        contract = devnet.contract("Market", market)
-        devnet.send(contract.functions.updateParameter(struct_arg("Market", "updateParameter", presets.market_parameter())), owner)
-        devnet.send(contract.functions.updateRiskParameter(
-            struct_arg("Market", "updateRiskParameter", presets.risk_parameter("ETH"))), dep.coordinator)
-        created.append(market)
-    return created
-
-
 def test_snapshot_is_one_request_for_1_3_and_10_markets(devnet: Devnet) -> None:
     client, provider = _client(devnet, 1)
     markets = client.markets()
     assert len(markets) >= 3
-    extra = _add_markets(devnet, 10 - len(markets))
+    extra = add_markets(devnet, 10 - len(markets))
     all_markets = client.markets(refresh=True)
     assert set(extra) <= set(all_markets) and len(all_markets) == 10
     for n in (1, 3, 10):
