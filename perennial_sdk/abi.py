@@ -14,7 +14,7 @@ from typing import Any
 
 from perennial_sdk.errors import InputError
 
-__all__ = ["abi", "artifact", "bytecode", "contract_names", "manifest"]
+__all__ = ["abi", "abi_type", "artifact", "bytecode", "contract_names", "manifest"]
 
 ABI = list[dict[str, Any]]
 
@@ -52,3 +52,11 @@ def bytecode(name: str) -> str:
     """The creation bytecode (0x-hex) of contract ``name``."""
     code: str = artifact(name)["bytecode"]
     return code if code.startswith("0x") else "0x" + code
+
+
+def abi_type(param: dict[str, Any]) -> str:
+    """The canonical ABI type string of an ABI parameter (tuples expanded: ``(uint256,int256)[]``)."""
+    kind: str = param["type"]
+    if kind.startswith("tuple"):
+        return "(" + ",".join(abi_type(c) for c in param["components"]) + ")" + kind[5:]
+    return kind

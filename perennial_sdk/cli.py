@@ -1,6 +1,6 @@
 """``perennial-sdk``: command-line entry points.
 
-    perennial-sdk replay SCENARIO.json [--out OUT.json] [--target sim|devnet]
+    perennial-sdk replay SCENARIO.json [--out OUT.json] [--target sim|devnet] [--compare EXPECTED.json]
     perennial-sdk devnet up [--port N]
 """
 
@@ -26,6 +26,16 @@ def _replay(args: argparse.Namespace) -> int:
     else:
         devnet_replay = importlib.import_module("perennial_sdk.devnet.replay")
         result = devnet_replay.replay_on_devnet(scenario)
+    if args.compare:
+        from perennial_sdk.sim.replay import diff_outputs
+
+        with open(args.compare, encoding="utf-8") as fh:
+            differences = diff_outputs(result, json.load(fh))
+        for line in differences[:50]:
+            print(line)
+        print(f"{len(differences)} differences against {args.compare}")
+        if differences:
+            return 1
     text = json.dumps(result, indent=1)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as fh:
@@ -53,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     replay.add_argument("scenario", help="scenario JSON (format: tests/vectors/README.md)")
     replay.add_argument("--out", help="write the result here instead of stdout")
     replay.add_argument("--target", choices=("sim", "devnet"), default="sim", help="simulator or devnet contracts")
+    replay.add_argument("--compare", help="an expected output (e.g. NAME.evm.json): print the differences")
     replay.set_defaults(func=_replay)
     devnet = sub.add_parser("devnet", help="local Perennial devnet on anvil")
     devnet_sub = devnet.add_subparsers(dest="devnet_command", required=True)

@@ -16,6 +16,7 @@ from eth_utils.crypto import keccak
 
 from perennial_sdk import abi as abi_files
 from perennial_sdk import errors
+from perennial_sdk.abi import abi_type
 
 __all__ = ["PanicError", "RevertStringError", "UnknownRevertError", "decode_revert", "error_selectors", "from_exception"]
 
@@ -52,7 +53,7 @@ def error_selectors() -> dict[bytes, tuple[str, tuple[str, ...]]]:
     for name in abi_files.contract_names():
         for item in abi_files.abi(name):
             if item.get("type") == "error":
-                types = tuple(_canonical(i) for i in item["inputs"])
+                types = tuple(abi_type(i) for i in item["inputs"])
                 table[_selector(f"{item['name']}({','.join(types)})")] = (item["name"], types)
     for cls in errors.CONTRACT_ERRORS.values():
         sig = cls.signature
@@ -61,12 +62,6 @@ def error_selectors() -> dict[bytes, tuple[str, tuple[str, ...]]]:
     return table
 
 
-def _canonical(param: dict[str, Any]) -> str:
-    kind: str = param["type"]
-    if kind.startswith("tuple"):
-        inner = ",".join(_canonical(c) for c in param["components"])
-        return f"({inner}){kind[5:]}"
-    return kind
 
 
 def decode_revert(data: bytes | str | None, *, source: str = "revert") -> errors.ContractError:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from perennial_sdk.abi import abi_type
+
 __all__ = ["abi_type", "name_values", "tuple_values"]
 
 
-def abi_type(param: dict[str, Any]) -> str:
-    """The canonical ABI type string of a parameter (tuples expanded)."""
-    kind: str = param["type"]
-    if kind.startswith("tuple"):
-        return "(" + ",".join(abi_type(c) for c in param["components"]) + ")" + kind[5:]
-    return kind
 
 
 def name_values(param: dict[str, Any], value: Any) -> Any:

@@ -15,6 +15,7 @@ from web3.contract import Contract
 
 from perennial_sdk import abi as abi_files
 from perennial_sdk import models
+from perennial_sdk.abi import abi_type
 
 from ._tx import Transactor
 
@@ -30,11 +31,6 @@ def _output_components(contract: str, function: str) -> list[dict[str, Any]]:
     raise KeyError(f"{contract}.{function}")
 
 
-def _canonical(param: dict[str, Any]) -> str:
-    kind: str = param["type"]
-    if kind.startswith("tuple"):
-        return "(" + ",".join(_canonical(c) for c in param["components"]) + ")" + kind[5:]
-    return kind
 
 
 @cache
@@ -42,8 +38,8 @@ def _view(contract: str, function: str) -> tuple[bytes, list[str], list[str], li
     """(selector, input types, output types, struct components) of a non-overloaded function."""
     for item in abi_files.abi(contract):
         if item.get("type") == "function" and item.get("name") == function:
-            inputs = [_canonical(i) for i in item["inputs"]]
-            outputs = [_canonical(o) for o in item["outputs"]]
+            inputs = [abi_type(i) for i in item["inputs"]]
+            outputs = [abi_type(o) for o in item["outputs"]]
             selector = keccak(text=f"{function}({','.join(inputs)})")[:4]
             return selector, inputs, outputs, _output_components(contract, function)
     raise KeyError(f"{contract}.{function}")

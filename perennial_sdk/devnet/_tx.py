@@ -23,6 +23,7 @@ from web3.types import RPCEndpoint, TxReceipt
 
 from perennial_sdk import abi as abi_files
 from perennial_sdk import errors
+from perennial_sdk.abi import abi_type
 from perennial_sdk.revert import decode_revert
 
 from ._errors import DevnetRPCError, DevnetValueError
@@ -51,11 +52,6 @@ def function_data(fn: ContractFunction) -> str:
     return str(fn._encode_transaction_data())
 
 
-def _canonical(param: dict[str, Any]) -> str:
-    kind: str = param["type"]
-    if kind.startswith("tuple"):
-        return "(" + ",".join(_canonical(c) for c in param["components"]) + ")" + kind[5:]
-    return kind
 
 
 class Transactor:
@@ -143,7 +139,7 @@ class Transactor:
         """
         raw = self.call(fn.address, function_data(fn), block=block)
         outputs = fn.abi.get("outputs", [])
-        values = abi_decode([_canonical(dict(o)) for o in outputs], raw)
+        values = abi_decode([abi_type(dict(o)) for o in outputs], raw)
         return values[0] if len(values) == 1 else values
 
     # -- transactions -----------------------------------------------------------------------
@@ -236,7 +232,7 @@ class Transactor:
         """Deploy contract ``name`` from perennial_sdk/artifacts with constructor ``args``."""
         code = abi_files.bytecode(name)
         constructor = next((i for i in abi_files.abi(name) if i.get("type") == "constructor"), None)
-        types = [_canonical(p) for p in constructor["inputs"]] if constructor else []
+        types = [abi_type(p) for p in constructor["inputs"]] if constructor else []
         if len(types) != len(args):
             raise DevnetValueError(f"{name}.constructor", args, f"expects {len(types)} arguments")
         data = code + (abi_encode(types, list(args)).hex() if types else "")

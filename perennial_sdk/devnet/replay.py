@@ -24,11 +24,11 @@ from perennial_sdk import errors
 from perennial_sdk.sim.market import Event, SimMarket
 from perennial_sdk.sim.replay import (
     Scenario,
-    _accounts,
-    _snake,
-    _state,
     account_address,
     format_events,
+    scenario_accounts,
+    snake_case,
+    state_fields,
 )
 
 from ._anvil import launch_anvil
@@ -58,7 +58,7 @@ def replay_on_devnet(
 
 
 class _View:
-    """The reads ``sim.replay._state`` makes of a SimMarket, answered from the chain."""
+    """The reads ``sim.replay.state_fields`` makes of a SimMarket, answered from the chain."""
 
     def __init__(self, reader: MarketReader) -> None:
         self.reader = reader
@@ -102,7 +102,7 @@ class _Replay:
         )
 
     def _names(self) -> list[str]:
-        names = list(_accounts(self.scenario))
+        names = list(scenario_accounts(self.scenario))
         for step in self.scenario.steps:
             if step.update is not None and len(step.update) > 6 and step.update[6]:
                 names.append(str(step.update[6]))
@@ -145,7 +145,7 @@ class _Replay:
 
     def _steps(self, market: Any, oracle: Any) -> list[dict[str, Any]]:
         view = cast(SimMarket, _View(MarketReader(self.w3, market.address, tx=self.tx)))
-        accounts = _accounts(self.scenario)
+        accounts = scenario_accounts(self.scenario)
         out: list[dict[str, Any]] = []
         for step in self.scenario.steps:
             if step.oracle:
@@ -179,7 +179,7 @@ class _Replay:
             for name in step.settle:
                 self.send(market.functions.settle(account_address(name)))
             if step.read is not None:
-                entry = {"step": step.name, **_state(view, accounts, step.read)}
+                entry = {"step": step.name, **state_fields(view, accounts, step.read)}
             if entry is not None:
                 out.append(entry)
         return out
@@ -204,7 +204,7 @@ class _Replay:
             event: Event = {"event": name, "orderId": int(args["orderId"])}
             if name == "AccountPositionProcessed":
                 event["account"] = Web3.to_checksum_address(args["account"])
-            event.update({_snake(k): int(v) for k, v in dict(args["accumulationResult"]).items()})
+            event.update({snake_case(k): int(v) for k, v in dict(args["accumulationResult"]).items()})
             events.append(event)
         return format_events(events)
 

@@ -17,7 +17,17 @@ from perennial_sdk.fixed import format6
 from perennial_sdk.sim.market import Event, SimMarket
 from perennial_sdk.sim.oracle import SimOracle
 
-__all__ = ["Scenario", "account_address", "format_events", "load_scenario", "replay_scenario"]
+__all__ = [
+    "Scenario",
+    "account_address",
+    "diff_outputs",
+    "format_events",
+    "load_scenario",
+    "replay_scenario",
+    "scenario_accounts",
+    "snake_case",
+    "state_fields",
+]
 
 _NAMED_ADDRESSES = {"A": "aaaa", "B": "bbbb", "C": "cccc", "D": "d00d", "E": "eeee", "F": "ffff"}
 
@@ -78,7 +88,8 @@ def load_scenario(path: str | Path) -> Scenario:
         raise errors.ScenarioError(f"cannot load scenario {path}: {exc}", field=str(path)) from exc
 
 
-def _accounts(scenario: Scenario) -> list[str]:
+def scenario_accounts(scenario: Scenario) -> list[str]:
+    """The accounts whose locals a read step reports (A, B or A…D, as the recorded harness did)."""
     if scenario.accounts is not None:
         return scenario.accounts
     used: set[str] = set()
@@ -97,7 +108,8 @@ def _accounts(scenario: Scenario) -> list[str]:
     return letters + sorted(u for u in used if len(u) != 1)
 
 
-def _state(market: SimMarket, accounts: list[str], read: _Read | None) -> dict[str, Any]:
+def state_fields(market: SimMarket, accounts: list[str], read: _Read | None) -> dict[str, Any]:
+    """A read step's output: global, position, locals, the requested versions and checkpoints."""
     g = market.raw_global()
     p = market.raw_position()
     out: dict[str, Any] = {
@@ -150,7 +162,8 @@ _ACCOUNT_FIELDS = (
 )
 
 
-def _snake(name: str) -> str:
+def snake_case(name: str) -> str:
+    """camelCase → snake_case (event field names)."""
     return "".join("_" + ch.lower() if ch.isupper() else ch for ch in name)
 
 
@@ -162,19 +175,39 @@ def format_events(events: list[Event]) -> list[dict[str, str]]:
             continue
         if ev["event"] == "PositionProcessed":
             row = {"event": "PositionProcessed", "orderId": str(ev["orderId"])}
-            row.update({f: format6(ev[_snake(f)]) for f in _POSITION_FIELDS})
+            row.update({f: format6(ev[snake_case(f)]) for f in _POSITION_FIELDS})
         else:
             row = {"event": ev["event"], "account": account_address(ev["account"]), "orderId": str(ev["orderId"])}
-            row.update({f: format6(ev[_snake(f)]) for f in _ACCOUNT_FIELDS})
+            row.update({f: format6(ev[snake_case(f)]) for f in _ACCOUNT_FIELDS})
         out.append(row)
     return out
+
+
+def diff_outputs(ours: Any, expected: Any, path: str = "") -> list[str]:
+    """Every differing leaf between a replay output and an expected one (e.g. ``NAME.evm.json``)."""
+    if isinstance(ours, dict) and isinstance(expected, dict):
+        out: list[str] = []
+        for key in sorted(set(ours) | set(expected)):
+            if key not in ours:
+                out.append(f"{path}.{key}: missing from the replay")
+            elif key not in expected:
+                out.append(f"{path}.{key}: not in the expected output")
+            else:
+                out += diff_outputs(ours[key], expected[key], f"{path}.{key}")
+        return out
+    if isinstance(ours, list) and isinstance(expected, list):
+        out = [f"{path}: {len(ours)} items vs {len(expected)}"] if len(ours) != len(expected) else []
+        for i, (a, b) in enumerate(zip(ours, expected)):
+            out += diff_outputs(a, b, f"{path}[{i}]")
+        return out
+    return [] if ours == expected else [f"{path}: replay {ours!r} != expected {expected!r}"]
 
 
 def replay_scenario(scenario: Scenario) -> dict[str, Any]:
     """Run ``scenario`` on the simulator; returns ``{"out": [...], "events": [...]}``."""
     oracle = SimOracle()
     market = SimMarket(scenario.protocol, scenario.market, scenario.risk, oracle)
-    accounts = _accounts(scenario)
+    accounts = scenario_accounts(scenario)
     out: list[dict[str, Any]] = []
     for step in scenario.steps:
         if step.oracle:
@@ -202,7 +235,7 @@ def replay_scenario(scenario: Scenario) -> dict[str, Any]:
         for account in step.settle:
             market.settle(account)
         if step.read is not None:
-            entry = {"step": step.name, **_state(market, accounts, step.read)}
+            entry = {"step": step.name, **state_fields(market, accounts, step.read)}
         if entry is not None:
             out.append(entry)
     return {"out": out, "events": format_events(market.events)}

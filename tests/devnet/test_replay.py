@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from web3 import Web3
@@ -13,29 +12,12 @@ from perennial_sdk import cli, errors
 from perennial_sdk.devnet import Chain
 from perennial_sdk.devnet.replay import replay_on_devnet
 from perennial_sdk.sim.replay import Scenario, load_scenario
+from perennial_sdk.sim.replay import diff_outputs as diff
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 SCENARIOS = sorted(p.name.removesuffix(".json") for p in VECTORS.glob("*.json") if not p.name.endswith(".evm.json"))
 
 
-def diff(ours: Any, theirs: Any, path: str = "") -> list[str]:
-    """Every differing leaf between two JSON values (the approach of tests/unit/test_vectors.py)."""
-    if isinstance(ours, dict) and isinstance(theirs, dict):
-        out: list[str] = []
-        for key in sorted(set(ours) | set(theirs)):
-            if key not in ours:
-                out.append(f"{path}.{key}: missing from the devnet output")
-            elif key not in theirs:
-                out.append(f"{path}.{key}: not in the EVM output")
-            else:
-                out += diff(ours[key], theirs[key], f"{path}.{key}")
-        return out
-    if isinstance(ours, list) and isinstance(theirs, list):
-        out = [f"{path}: {len(ours)} items vs {len(theirs)}"] if len(ours) != len(theirs) else []
-        for i, (a, b) in enumerate(zip(ours, theirs)):
-            out += diff(a, b, f"{path}[{i}]")
-        return out
-    return [] if ours == theirs else [f"{path}: devnet {ours!r} != EVM {theirs!r}"]
 
 
 def test_all_four_scenarios_present() -> None:
