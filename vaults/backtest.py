@@ -1,102 +1,94 @@
-"""Backtest an LP maker on the exact market simulator, with random traders reacting to funding.
+"""Backtest a strategy on the exact market simulator, with random traders reacting to funding.
 
-Every number the market books comes from :mod:`perennial_sdk.sim` (the protocol's integer math);
-the trader flow and the price path are the assumptions. Decisions (sizes, collateral) are integer
-math; floats appear only in the report.
+The same :class:`~vaults.strategy.Strategy` and planner that run live drive here a set of
+:class:`~perennial_sdk.sim.SimMarket` s through :class:`~vaults.execution.SimExecutor`. Every number
+the markets book is the protocol's integer math; the price paths and the trader flow are the
+assumptions. Floats appear only in the report.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from perennial_sdk import analytics, errors, presets
-from perennial_sdk.errors import InputError
 from perennial_sdk.fixed import B
 from perennial_sdk.sim import SimMarket, SimOracle
 from vaults.books import VaultBooks
+from vaults.execution import SimExecutor
 from vaults.paths import GbmJumps
+from vaults.rebalance import BandTrigger, Trigger, plan_rebalance
+from vaults.strategies import LeveragedMaker, LeveragedMakerConfig
+from vaults.strategy import Strategy, portfolio_from_sim
 
-__all__ = ["BacktestConfig", "BacktestResult", "LeveragedMakerConfig", "run_backtest"]
+__all__ = ["BacktestConfig", "BacktestResult", "run_backtest"]
 
 U = B
 VAULT = "vault"
-
-
-@dataclass(frozen=True, slots=True)
-class LeveragedMakerConfig:
-    """Maker exposure at ``leverage`` (raw, 3_000_000 = 3×) of equity, rebalanced outside ``band``."""
-
-    leverage: int = 3 * U
-    band: int = 100_000  # 10 % of the target
-    min_trade: int = 1 * U
-
-    def __post_init__(self) -> None:
-        if not 0 < self.leverage <= 50 * U:
-            raise InputError("leverage must be in (0, 50]", field="leverage", limit=50 * U, value=self.leverage)
-        if not 0 <= self.band < U:
-            raise InputError("band must be in [0, 1)", field="band", limit=U, value=self.band)
+START = 1_700_000_400
 
 
 @dataclass(frozen=True, slots=True)
 class BacktestConfig:
-    """One market, one maker vault, ``traders`` random takers, hourly steps by default."""
+    """Markets (preset names → start price), days of ``step_seconds`` steps, the deposit and the flow."""
 
-    market: str = "ETH"
+    markets: Mapping[str, int] = field(default_factory=lambda: {"ETH": 3_000 * U, "BTC": 60_000 * U, "SOL": 150 * U})
     days: int = 30
     step_seconds: int = 3_600
     deposit: int = 1_000_000 * U
-    traders: int = 8
-    trader_capital: int = 200_000 * U
-    trade_probability: float = 0.08
+    traders: int = 6
+    trader_capital: int = 300_000 * U
+    trade_probability: float = 0.1
     settlement_fee: int = 500_000
-    maker: LeveragedMakerConfig = field(default_factory=LeveragedMakerConfig)
-    prices: GbmJumps = field(default_factory=GbmJumps)
+    volatility: float = 0.7
     seed: int = 7
 
 
 @dataclass(slots=True, kw_only=True)
 class BacktestResult(VaultBooks):
-    """Time series and the maker's books, attributed from the market's own per-version results."""
+    """Time series and the vault's books, attributed from the markets' own per-version results."""
 
     config: BacktestConfig
     times: list[int] = field(default_factory=list)
-    prices: list[int] = field(default_factory=list)
     equity: list[int] = field(default_factory=list)
-    maker_size: list[int] = field(default_factory=list)
-    funding_rate: list[int] = field(default_factory=list)
-    long_oi: list[int] = field(default_factory=list)
-    short_oi: list[int] = field(default_factory=list)
+    prices: dict[str, list[int]] = field(default_factory=dict)
+    maker: dict[str, list[int]] = field(default_factory=dict)
+    funding_rate: dict[str, list[int]] = field(default_factory=dict)
+    rebalance_cost: int = 0
 
 
-def _trade_traders(market: SimMarket, rng: random.Random, cfg: BacktestConfig, names: list[str]) -> tuple[int, int]:
-    """Random takers: more likely to take the side that funding pays. Returns (orders, rejected)."""
+def default_strategy(config: BacktestConfig) -> Strategy:
+    """LeveragedMaker at 3× over the configured markets, equal weights."""
+    names = list(config.markets)
+    weights = {n: B // len(names) for n in names}
+    weights[names[0]] += B - sum(weights.values())
+    return LeveragedMaker(LeveragedMakerConfig(weights=weights))
+
+
+def _trade(market: SimMarket, rng: random.Random, cfg: BacktestConfig, traders: list[str]) -> tuple[int, int]:
+    """Random takers leaning to the side funding pays; a flip waits for a settled close."""
     view = market.view()
     rate = analytics.funding_rate(view)
-    price = view.latest_price
     orders = rejected = 0
-    for name in names:
+    for name in traders:
         if rng.random() > cfg.trade_probability:
             continue
+        market.settle(name)
         if not market.raw_local_pending(name).is_empty():
-            market.settle(name)
-            if not market.raw_local_pending(name).is_empty():
-                continue
+            continue
         pos = market.raw_local_position(name)
         current = pos.long - pos.short
         lean = 0.5 + max(min(rate / 2_000_000, 0.3), -0.3)  # P(short): rate > 0 means longs pay
-        if current != 0 and rng.random() < 0.4:
-            target = 0  # take profit / cut
+        if current and rng.random() < 0.4:
+            target = 0
         else:
-            side = 1 if rng.random() > lean else -1
-            target = side * rng.randint(1, 25) * U * 3_000 * U // max(price, 1)
-        if (current > 0 and target < 0) or (current < 0 and target > 0):
-            target = 0  # a flip needs a settled close first
-        cap = analytics.capacity(view)
-        if target > current:
-            target = min(target, current + cap.long)
-        elif target < current:
-            target = max(target, current - cap.short)
+            side = -1 if rng.random() < lean else 1
+            target = side * rng.randint(5_000, 60_000) * U * U // max(view.latest_price, 1)
+        if current * target < 0:
+            target = 0
+        room = analytics.capacity(market.view())
+        target = min(target, current + room.long) if target > current else max(target, current - room.short)
         if target == current:
             continue
         deposit = cfg.trader_capital if market.raw_local(name).collateral == 0 else 0
@@ -108,67 +100,63 @@ def _trade_traders(market: SimMarket, rng: random.Random, cfg: BacktestConfig, n
     return orders, rejected
 
 
-def run_backtest(config: BacktestConfig | None = None) -> BacktestResult:
-    """Run the maker vault over the configured days; returns the series and the attributed books."""
+def run_backtest(
+    config: BacktestConfig | None = None, strategy: Strategy | None = None, trigger: Trigger | None = None
+) -> BacktestResult:
+    """Run ``strategy`` (default :func:`default_strategy`) with ``trigger`` (default a 10 % band)."""
     cfg = config or BacktestConfig()
+    strat = strategy or default_strategy(cfg)
+    trig = trigger or BandTrigger()
     steps = cfg.days * 86_400 // cfg.step_seconds
-    prices = cfg.prices.generate(steps, cfg.step_seconds, seed=cfg.seed)
     rng = random.Random(cfg.seed + 1)
-    oracle = SimOracle(granularity=10)
-    market = SimMarket(presets.PROTOCOL, presets.market_parameter(), presets.risk_parameter(cfg.market), oracle)
-    names = [f"trader{i}" for i in range(cfg.traders)]
+    markets: dict[str, SimMarket] = {}
+    paths: dict[str, list[int]] = {}
+    for i, (name, price) in enumerate(cfg.markets.items()):
+        oracle = SimOracle(granularity=10)
+        markets[name] = SimMarket(presets.PROTOCOL, presets.market_parameter(), presets.risk_parameter(name), oracle)
+        paths[name] = GbmJumps(start_price=price, volatility=cfg.volatility).generate(steps, cfg.step_seconds, cfg.seed + i)
+        oracle.advance(START, price)
+    traders = [f"trader{i}" for i in range(cfg.traders)]
+    executor = SimExecutor(markets, VAULT, cfg.deposit)
     result = BacktestResult(config=cfg)
-    t = 1_700_000_400 // cfg.step_seconds * cfg.step_seconds
-    oracle.advance(t, prices[0])
-    market.update(VAULT, None, None, None, cfg.deposit)
-    seen_events = 0
-    for i in range(steps + 1):
-        # the interval about to settle accrues on the settled positions (the vault's share of makers)
-        share = (market.raw_local_position(VAULT).maker, market.raw_position().maker)
-        if i:
-            # keepers commit the versions orders requested (at the new price), then a fresh version
-            oracle.commit_requested(prices[i], settlement_fee=cfg.settlement_fee)
+    for name in markets:
+        result.prices[name], result.maker[name], result.funding_rate[name] = [], [], []
+    seen = {name: 0 for name in markets}
+    t = START
+    for step in range(steps + 1):
+        shares = {name: (m.raw_local_position(VAULT).maker, m.raw_position().maker) for name, m in markets.items()}
+        if step:
             t += cfg.step_seconds
-            oracle.advance(t, prices[i])
-            market.settle_market()
-        market.settle(VAULT)
-        # attribute each processed version's maker flows to the vault by its share of the maker side
-        new_events = market.events[seen_events:]
-        seen_events = len(market.events)
-        _attribute(result, new_events, share)
-        view, account = market.view(), market.account_view(VAULT)
-        # LeveragedMaker: maker = equity × leverage / price, rebalanced outside the band
-        equity = max(account.local.collateral, 0)
-        target = equity * cfg.maker.leverage // U * U // max(view.latest_price, 1)
-        current = account.current_position().maker
-        cap = analytics.capacity(view, account)
-        target = min(target, current + cap.maker_increase) if target > current else max(target, current - cap.maker_decrease)
-        if abs(target - current) >= cfg.maker.min_trade and abs(target - current) * U > cfg.maker.band * max(target, 1):
-            try:
-                market.update(VAULT, target, 0, 0, 0)
-                result.rebalances += 1
-            except errors.ContractError:
-                result.rejected_orders += 1
-        orders, rejected = _trade_traders(market, rng, cfg, names)
-        result.trader_orders += orders
-        result.rejected_orders += rejected
-        pos = market.raw_position()
+            for name, market in markets.items():
+                # keepers commit the requested versions at the new price, then a fresh version
+                market.oracle.commit_requested(paths[name][step], settlement_fee=cfg.settlement_fee)
+                market.oracle.advance(t, paths[name][step])
+                market.settle_market()
+        portfolio = portfolio_from_sim(markets, VAULT, wallet=executor.wallet, time=t)
+        for name, market in markets.items():
+            _attribute(result, market.events[seen[name]:], shares[name])
+            seen[name] = len(market.events)
+        plan = plan_rebalance(portfolio, strat.targets(portfolio), trig)
+        if plan.legs:
+            done = executor.execute(plan.legs)
+            result.rebalances += done.applied > 0
+            result.rejected_orders += len(done.rejected)
+        for market in markets.values():
+            orders, rejected = _trade(market, rng, cfg, traders)
+            result.trader_orders += orders
+            result.rejected_orders += rejected
         result.times.append(t)
-        result.prices.append(view.latest_price)
-        result.equity.append(account.local.collateral)
-        result.maker_size.append(account.position.maker)
-        result.funding_rate.append(analytics.funding_rate(view))
-        result.long_oi.append(pos.long)
-        result.short_oi.append(pos.short)
+        result.equity.append(portfolio.equity)
+        for name, state in portfolio.markets.items():
+            result.prices[name].append(state.price)
+            result.maker[name].append(state.account.position.maker)
+            result.funding_rate[name].append(analytics.funding_rate(state.view))
+    result.rebalance_cost = result.fees_paid
     return result
 
 
 def _attribute(result: BacktestResult, events: list[dict[str, object]], share: tuple[int, int]) -> None:
-    """Split the vault's collateral change into funding, interest, fee income, price PnL and fees paid.
-
-    Market-level maker flows of each version are attributed by the vault's share of the settled
-    maker position of that interval (``share = (vault maker, global maker)``).
-    """
+    """Add the vault's part of each version's maker flows (by its share of the maker side) and its fees."""
     vault_maker, global_maker = share
     for ev in events:
         if ev["event"] == "AccountPositionProcessed" and ev["account"] == VAULT:

@@ -1,7 +1,7 @@
 """``perennial-vaults``: LP vault strategies.
 
     perennial-vaults demo [--days N] [--out DIR] [--seed N]          a vault on the local devnet
-    perennial-vaults backtest [--days N] [--market ETH|BTC|SOL] ...   the exact simulator
+    perennial-vaults backtest [--days N] [--out DIR] [--seed N]      the exact simulator
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ __all__ = ["main"]
 
 def _demo(args: argparse.Namespace) -> int:
     from vaults.devnet_demo import DevnetDemoConfig, run_devnet_demo
-    from vaults.report import format_summary, summary, write_devnet_json, write_devnet_plot
+    from vaults.report import format_summary, summary, write_json, write_plot
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -31,8 +31,8 @@ def _demo(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     print(format_summary(summary(result)))
     print(f"vault transactions  {result.transactions} ({result.rebalance_txs} one-transaction rebalances)")
-    write_devnet_json(result, out / "demo.json")
-    plotted = write_devnet_plot(result, out / "demo.png")
+    write_json(result, out / "demo.json")
+    plotted = write_plot(result, out / "demo.png", "LeveragedMaker vault on the local Perennial devnet (anvil)")
     print(f"\nwrote {out / 'demo.json'}" + (f" and {out / 'demo.png'}" if plotted else "") + f" in {elapsed:.0f} s")
     return 0
 
@@ -52,15 +52,15 @@ def _backtest(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    cfg = BacktestConfig(market=args.market, days=args.days, seed=args.seed)
-    print(f"Backtest: LeveragedMaker on a simulated {cfg.market} market (exact simulator): {cfg.days} days, "
-          f"hourly, {cfg.traders} traders reacting to funding")
+    cfg = BacktestConfig(days=args.days, seed=args.seed)
+    print(f"Backtest: LeveragedMaker over {', '.join(cfg.markets)} on the exact simulator: {cfg.days} days, "
+          f"hourly, {cfg.traders} traders per market reacting to funding")
     started = time.perf_counter()
     result = run_backtest(cfg)
     elapsed = time.perf_counter() - started
     print(format_summary(summary(result)))
     write_json(result, out / "backtest.json")
-    plotted = write_plot(result, out / "backtest.png")
+    plotted = write_plot(result, out / "backtest.png", "LeveragedMaker backtest (exact Perennial V2.4 simulator)")
     print(f"\nwrote {out / 'backtest.json'}" + (f" and {out / 'backtest.png'}" if plotted else "")
           + f" in {elapsed:.1f} s")
     return 0
@@ -77,7 +77,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.set_defaults(func=_demo)
     backtest = sub.add_parser("backtest", help="backtest a maker vault on the exact simulator")
     backtest.add_argument("--days", type=int, default=90)
-    backtest.add_argument("--market", choices=("ETH", "BTC", "SOL"), default="ETH")
     backtest.add_argument("--seed", type=int, default=7)
     backtest.add_argument("--out", default="out")
     backtest.set_defaults(func=_backtest)

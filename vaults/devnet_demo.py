@@ -21,6 +21,7 @@ from perennial_sdk.client import MockPythPriceSource, PerennialClient, PriceComm
 from perennial_sdk.devnet import Devnet, dev_accounts
 from perennial_sdk.fixed import B
 from vaults.books import VaultBooks
+from vaults.execution import ClientExecutor
 from vaults.paths import GbmJumps
 from vaults.rebalance import BandTrigger, plan_rebalance
 from vaults.strategies import LeveragedMaker, LeveragedMakerConfig
@@ -155,12 +156,10 @@ def run_devnet_demo(
                         info = dn.deployment.markets[state.name]
                         source.set(info.oracle_id, state.price)
                         commits.append(PriceCommit(leg.market, source))
-                try:
-                    client.rebalance(plan.legs, commits=commits, snapshot=snapshot)
-                    result.rebalances += 1
-                    result.rebalance_txs += 1
-                except errors.ContractError:
-                    result.rejected_orders += 1
+                done = ClientExecutor(client, commits).execute(plan.legs)
+                result.rebalances += done.transactions
+                result.rebalance_txs += done.transactions
+                result.rejected_orders += len(done.rejected)
             for name in dn.deployment.markets:  # keepers commit the versions the orders requested
                 if dn.requested(name):
                     dn.commit_requested(name, paths[name][step])

@@ -10,7 +10,7 @@ from perennial_sdk.fixed import B
 from perennial_sdk.math.position import maintenance_requirement
 from vaults.strategy import Portfolio, Target
 
-__all__ = ["BandTrigger", "Plan", "plan_rebalance"]
+__all__ = ["BandTrigger", "Plan", "Trigger", "plan_rebalance"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,10 @@ class BandTrigger:
     def __post_init__(self) -> None:
         if not 0 <= self.band < B:
             raise InputError("band must be in [0, 1)", field="band", limit=B, value=self.band)
+
+
+Trigger = BandTrigger
+"""The trigger type the planner takes (a band with a health override)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import Any
 from vaults.backtest import BacktestResult
 from vaults.devnet_demo import DevnetDemoResult
 
-__all__ = ["format_summary", "summary", "write_devnet_json", "write_devnet_plot", "write_json", "write_plot"]
+__all__ = ["format_summary", "summary", "write_json", "write_plot"]
 
 YEAR = 31_536_000
 
@@ -49,8 +49,7 @@ def summary(result: BacktestResult | DevnetDemoResult) -> dict[str, Any]:
 
 
 def _prices(result: BacktestResult | DevnetDemoResult) -> dict[str, tuple[float, float]]:
-    series = result.prices if isinstance(result.prices, dict) else {result.config.market: result.prices}
-    return {name: (p[0] / 1e6, p[-1] / 1e6) for name, p in series.items() if p}
+    return {name: (p[0] / 1e6, p[-1] / 1e6) for name, p in result.prices.items() if p}
 
 
 def format_summary(s: dict[str, Any]) -> str:
@@ -77,17 +76,19 @@ def format_summary(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_json(result: BacktestResult, path: str | Path) -> None:
-    """The summary, the configuration and the series, as JSON."""
-    cfg = asdict(result.config)
-    data = {
+Result = BacktestResult | DevnetDemoResult
+
+
+def write_json(result: Result, path: str | Path) -> None:
+    """The summary, the configuration and the per-market series, as JSON."""
+    data: dict[str, Any] = {
         "summary": summary(result),
-        "config": cfg,
-        "series": {
-            "time": result.times, "price": result.prices, "equity": result.equity, "maker": result.maker_size,
-            "funding_rate": result.funding_rate, "long": result.long_oi, "short": result.short_oi,
-        },
+        "config": asdict(result.config),
+        "series": {"time": result.times, "equity": result.equity, "price": result.prices, "maker": result.maker,
+                   "funding_rate": result.funding_rate},
     }
+    if isinstance(result, DevnetDemoResult):
+        data["transactions_by_vault"] = result.transactions
     Path(path).write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
@@ -118,37 +119,11 @@ def _plot(path: str | Path, title: str, days: list[float], panels: list[Panel]) 
     return True
 
 
-def _days(times: list[int]) -> list[float]:
-    return [(t - times[0]) / 86_400 for t in times]
-
-
-def write_plot(result: BacktestResult, path: str | Path) -> bool:
-    """Equity, price, sizes and the funding rate of a backtest as a PNG; False without matplotlib."""
-    return _plot(path, f"LeveragedMaker on {result.config.market} (exact Perennial V2.4 simulator)", _days(result.times), [
-        ("vault equity", [(None, [e / 1e6 for e in result.equity])]),
-        ("price", [(None, [p / 1e6 for p in result.prices])]),
-        ("size", [("vault maker", [m / 1e6 for m in result.maker_size]),
-                  ("long OI", [x / 1e6 for x in result.long_oi]), ("short OI", [x / 1e6 for x in result.short_oi])]),
-        ("funding rate %/yr", [(None, [100 * r / 1e6 for r in result.funding_rate])]),
-    ])
-
-
-def write_devnet_json(result: DevnetDemoResult, path: str | Path) -> None:
-    """The devnet demo's summary, configuration and per-market series, as JSON."""
-    data = {
-        "summary": summary(result),
-        "config": asdict(result.config),
-        "transactions_by_vault": result.transactions,
-        "series": {"time": result.times, "equity": result.equity, "price": result.prices, "maker": result.maker,
-                   "funding_rate": result.funding_rate},
-    }
-    Path(path).write_text(json.dumps(data, indent=1), encoding="utf-8")
-
-
-def write_devnet_plot(result: DevnetDemoResult, path: str | Path) -> bool:
+def write_plot(result: Result, path: str | Path, title: str) -> bool:
     """Equity, prices and maker sizes (indexed) and funding rates per market as a PNG."""
     names = list(result.prices)
-    return _plot(path, "LeveragedMaker vault on the local Perennial devnet (anvil)", _days(result.times), [
+    days = [(t - result.times[0]) / 86_400 for t in result.times]
+    return _plot(path, title, days, [
         ("vault equity", [(None, [e / 1e6 for e in result.equity])]),
         ("price (start = 100)", [(n, [100 * p / (result.prices[n][0] or 1) for p in result.prices[n]]) for n in names]),
         ("vault maker (% of max)", [(n, [100 * m / (max(result.maker[n]) or 1) for m in result.maker[n]]) for n in names]),

@@ -21,9 +21,9 @@ def test_vault_books_reconcile_with_its_collateral() -> None:
     result = run_backtest(BacktestConfig(days=5, seed=3))
     attributed = result.funding + result.interest + result.fee_income + result.price_pnl - result.fees_paid
     net = result.equity[-1] - result.equity[0]
-    # the attribution is by share of the maker side; it explains the equity change to within 0.1 %
-    assert abs(attributed - net) <= max(abs(net) // 1000, 10 * 10**6)
-    assert result.rebalances >= 1 and result.maker_size[-1] > 0
+    # the attribution is by share of the maker side; it explains the equity change to within 0.2 %
+    assert abs(attributed - net) <= max(abs(net) // 500, 20 * 10**6), (attributed, net)
+    assert result.rebalances >= 1 and all(sizes[-1] > 0 for sizes in result.maker.values())
 
 
 def test_readme_python_example_runs() -> None:
