@@ -22,7 +22,7 @@ from vaults.rebalance import BandTrigger, Trigger, plan_rebalance
 from vaults.strategies import LeveragedMaker, LeveragedMakerConfig
 from vaults.strategy import Strategy, portfolio_from_sim
 
-__all__ = ["BacktestConfig", "BacktestResult", "run_backtest"]
+__all__ = ["BacktestConfig", "BacktestResult", "compare_triggers", "default_strategy", "run_backtest"]
 
 U = B
 VAULT = "vault"
@@ -177,3 +177,8 @@ def _int(value: object) -> int:
     if not isinstance(value, int):
         raise TypeError(f"expected an int, got {type(value).__name__}")
     return value
+
+
+def compare_triggers(config: BacktestConfig, triggers: Mapping[str, Trigger]) -> dict[str, BacktestResult]:
+    """Run the default strategy once per trigger over the same price paths and trader seed."""
+    return {name: run_backtest(config, default_strategy(config), trigger) for name, trigger in triggers.items()}

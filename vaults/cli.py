@@ -46,7 +46,26 @@ def _progress_bar(step: int, steps: int) -> None:
     sys.stderr.flush()
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from vaults.backtest import BacktestConfig, compare_triggers
+    from vaults.rebalance import BandTrigger, CostAwareTrigger, Trigger
+    from vaults.report import summary
+
+    cfg = BacktestConfig(days=args.days, seed=args.seed)
+    triggers: dict[str, Trigger] = {"band 2%": BandTrigger(band=20_000), "band 10%": BandTrigger(band=100_000),
+                "cost-aware (7 d, 2x)": CostAwareTrigger()}
+    print(f"Trigger comparison: LeveragedMaker over {', '.join(cfg.markets)}, {cfg.days} days, same price paths")
+    print(f"{'trigger':24} {'rebalances':>10} {'cost':>12} {'net APR':>9} {'fee income APR':>15}")
+    for name, result in compare_triggers(cfg, triggers).items():
+        s = summary(result)
+        print(f"{name:24} {result.rebalances:>10} {result.fees_paid / 1e6:>12,.2f} {100 * s['apr_net']:>8.2f}% "
+              f"{100 * s['apr_fee_income']:>14.2f}%")
+    return 0
+
+
 def _backtest(args: argparse.Namespace) -> int:
+    if args.compare:
+        return _compare(args)
     from vaults.backtest import BacktestConfig, run_backtest
     from vaults.report import format_summary, summary, write_json, write_plot
 
@@ -79,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     backtest.add_argument("--days", type=int, default=90)
     backtest.add_argument("--seed", type=int, default=7)
     backtest.add_argument("--out", default="out")
+    backtest.add_argument("--compare", action="store_true", help="compare fixed-band and cost-aware triggers")
     backtest.set_defaults(func=_backtest)
     args = parser.parse_args(argv)
     try:
