@@ -1,7 +1,8 @@
 """``perennial-vaults``: LP vault strategies.
 
     perennial-vaults demo [--days N] [--out DIR] [--seed N]          a vault on the local devnet
-    perennial-vaults backtest [--days N] [--out DIR] [--seed N]      the exact simulator
+    perennial-vaults backtest [--days N] [--out DIR] [--seed N] [--compare]   the exact simulator
+    perennial-vaults run --rpc URL --weight M=F ... [--execute]       one live cycle (dry run by default)
 """
 
 from __future__ import annotations
@@ -85,6 +86,62 @@ def _backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    import json as _json
+
+    from web3 import HTTPProvider, Web3
+
+    from perennial_sdk.client import DEPLOYMENTS, ChainDeployment, PerennialClient, signer_from_env
+    from perennial_sdk.errors import InputError
+    from vaults.execution import ClientExecutor, DryRunExecutor, Executor
+    from vaults.live import run_cycle
+    from vaults.rebalance import BandTrigger
+    from vaults.risk import Breaker, RiskLimits
+    from vaults.strategies import LeveragedMaker, LeveragedMakerConfig
+
+    w3 = Web3(HTTPProvider(args.rpc, request_kwargs={"timeout": 30}))
+    names: dict[str, str] = {}
+    if args.deployment:
+        from perennial_sdk.devnet import Deployment
+
+        dep = Deployment.from_json(Path(args.deployment).read_text(encoding="utf-8"))
+        chain: ChainDeployment = dep.chain_deployment()
+        names = {info.market: name for name, info in dep.markets.items()}
+    else:
+        chain = DEPLOYMENTS.get(int(w3.eth.chain_id)) or ChainDeployment(
+            chain_id=int(w3.eth.chain_id), name="custom", protocol_version="2.4",
+            market_factory=args.factory or "", multi_invoker=args.invoker or "")
+        if not chain.market_factory:
+            raise InputError("unknown chain: pass --deployment FILE or --factory/--invoker", field="rpc", value=args.rpc)
+    weights: dict[str, int] = {}
+    for item in args.weight:
+        key, _, value = item.partition("=")
+        from perennial_sdk.fixed import parse6
+
+        name = next((n for a, n in names.items() if a.lower() == key.lower()), key)
+        weights[name] = parse6(value, field=f"--weight {key}")
+        names.setdefault(next((a for a, n in names.items() if n == name), key), name)
+    account = signer_from_env(args.key_env) if args.execute else None
+    client = PerennialClient(w3, chain, account=account)
+    markets = {a: n for a, n in names.items() if n in weights}
+    strategy = LeveragedMaker(LeveragedMakerConfig(weights=weights, leverage=parse6(args.leverage, field="--leverage")))
+    executor: Executor = ClientExecutor(client) if args.execute else DryRunExecutor()
+    who = account.address if account else args.account
+    if who is None:
+        raise InputError("pass --account ADDRESS (dry run) or --execute with a key", field="account")
+    cycle = run_cycle(
+        client, strategy, executor, names=markets, trigger=BandTrigger(band=parse6(args.band, field="--band")),
+        limits=RiskLimits(max_leverage=parse6(args.max_leverage, field="--max-leverage")), breaker=Breaker(),
+        account=who,
+    )
+    print(_json.dumps({"equity": cycle.portfolio.equity, "reasons": cycle.plan.reasons,
+                       "legs": len(cycle.plan.legs), "sent": cycle.execution.transactions,
+                       "rejected": list(cycle.execution.rejected)}, indent=1))
+    if not args.execute:
+        print("dry run: nothing was sent (add --execute to send one MultiInvoker transaction)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     parser = argparse.ArgumentParser(prog="perennial-vaults", description="LP vault strategies for Perennial V2.4")
@@ -100,6 +157,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     backtest.add_argument("--out", default="out")
     backtest.add_argument("--compare", action="store_true", help="compare fixed-band and cost-aware triggers")
     backtest.set_defaults(func=_backtest)
+    run = sub.add_parser("run", help="one live cycle on an RPC URL (dry run unless --execute)")
+    run.add_argument("--rpc", required=True, help="JSON-RPC URL")
+    run.add_argument("--deployment", help="a devnet Deployment JSON (names the markets)")
+    run.add_argument("--factory", help="MarketFactory address of a custom deployment")
+    run.add_argument("--invoker", help="MultiInvoker address of a custom deployment")
+    run.add_argument("--weight", action="append", default=[], required=True,
+                     help="MARKET=FRACTION (market name or address); repeat; fractions sum to 1")
+    run.add_argument("--leverage", default="3", help="maker notional / allocated collateral")
+    run.add_argument("--band", default="0.1", help="rebalance band (fraction)")
+    run.add_argument("--max-leverage", default="5", help="risk limit: total notional / equity")
+    run.add_argument("--account", help="the vault account to read (dry run)")
+    run.add_argument("--key-env", default="PERENNIAL_PRIVATE_KEY", help="env variable holding the key (--execute)")
+    run.add_argument("--execute", action="store_true", help="send the transaction (default: print the plan)")
+    run.set_defaults(func=_run)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
