@@ -265,7 +265,8 @@ class _Fixed(int):
         return f"{type(self).__name__}('{format6(int(self))}')"
 
     def __format__(self, spec: str) -> str:
-        return format(str(self), spec) if spec else str(self)
+        """Format specs apply to the exact decimal value (``f"{price:,.2f}"``)."""
+        return format(self.to_decimal(), spec) if spec else str(self)
 
     def __float__(self) -> float:  # floats are for plots and reports only
         return int(self) / B

@@ -95,6 +95,7 @@ def test_value_types_render_decimals_and_keep_raw_ints() -> None:
     assert abs(Fixed6(-7)) == UFixed6(7)
     assert UFixed6(1_500_000) * 2 == UFixed6(3_000_000) and Fixed6(-7) / 2 == Fixed6(-3)  # ints are scalars
     assert format6(-1) == "-0.000001"
+    assert f"{UFixed6(1_234_567_890):,.2f}" == "1,234.57" and f"{Fixed6(-500_000)}" == "-0.500000"
 
 
 def test_unsigned_underflow_names_both_operands() -> None:
