@@ -98,8 +98,10 @@ if __name__ == "__main__":
 '''
 
 _namespace: dict[str, Any] = {"__name__": "ledger_crash_child"}
-exec(compile(CHILD, "ledger_crash_child", "exec"), _namespace)
-run_script: Callable[[Ledger, list[dict[str, Any]], Callable[[str], None]], None] = _namespace["run"]
+exec(compile(CHILD, "ledger_crash_child", "exec"), _namespace)  # noqa: S102 -- the child script, run in-process
+run_script: Callable[[Ledger, list[dict[str, Any]], Callable[[str], None]], None] = _namespace[
+    "run"
+]
 
 DEPOSITORS = ("alice", "bob", "carol")
 
@@ -186,6 +188,7 @@ def test_crash_at_every_point_then_replay_equals_a_clean_run(
         proc = subprocess.run(
             [sys.executable, str(child), "--fork", str(tmp_path / "crash"), str(steps_file)]
             + [",".join(map(str, ks))],
+            check=False,
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -226,6 +229,7 @@ def test_crash_during_the_replay_too(steps: list[dict[str, Any]], tmp_path: Path
     for k in (25, 40):  # plain child processes, each SIGKILLed mid-script
         proc = subprocess.run(
             [sys.executable, str(child), str(db), str(steps_file), str(k), "sigkill"],
+            check=False,
             cwd=ROOT,
             env=env,
             capture_output=True,

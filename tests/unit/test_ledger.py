@@ -34,7 +34,11 @@ def test_first_deposit_is_one_to_one_then_shares_at_nav(ledger: Ledger) -> None:
     ledger.request_deposit("bob", 3_000_000, key="d2")
     assert ledger.balance("alice").pending_deposit == 1_000_000
     first = ledger.checkpoint(4_000_000, checkpoint_id="c1")
-    assert (first.minted, first.shares_after, first.share_nav_after) == (4_000_000, 4_000_000, 4_000_000)
+    assert (first.minted, first.shares_after, first.share_nav_after) == (
+        4_000_000,
+        4_000_000,
+        4_000_000,
+    )
     assert first.share_price_before == first.share_price_after == ONE
     assert ledger.balance("alice").shares == 1_000_000
     assert ledger.balance("alice").pending_deposit == 0
@@ -71,7 +75,9 @@ def test_rounding_favours_the_pool(ledger: Ledger) -> None:
     ledger.request_deposit("b", 5, key="d2")
     r = ledger.checkpoint(7 + 5, checkpoint_id="c2")
     assert r.minted == 2
-    assert r.share_nav_after * r.shares_before >= r.share_nav_before * r.shares_after  # price not down
+    assert (
+        r.share_nav_after * r.shares_before >= r.share_nav_before * r.shares_after
+    )  # price not down
     # redeeming 1 of 5 shares backed by 12 pays floor(12/5) = 2
     ledger.request_redeem("b", 1, key="r1")
     r = ledger.checkpoint(12, checkpoint_id="c3")
@@ -317,7 +323,9 @@ ops = st.lists(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops)
-def test_random_sequences_reconcile_to_the_last_unit(sequence: list[tuple[str, object, int]]) -> None:
+def test_random_sequences_reconcile_to_the_last_unit(
+    sequence: list[tuple[str, object, int]],
+) -> None:
     ledger = Ledger()
     model = Model()
     for i, (op, arg, amount) in enumerate(sequence):
