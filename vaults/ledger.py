@@ -51,6 +51,10 @@ NAV (read at the receipt's block, so it is reproducible): whatever was already r
 For a payout, call :meth:`Ledger.claim` (the ledger debits the claimable) and then send the transfer,
 idempotently, under the same key; :meth:`Ledger.reconcile` shows a transfer that never went out as a
 surplus of on-chain assets over the book.
+
+``tests/integration/test_ledger_crash.py`` kills a process at every step boundary and at fault points
+inside every transaction (``Ledger._fault_hook``, a test-only hook), reopens the file, replays the
+script and checks the result equals a run that never crashed.
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ on a SQLite file and kills itself at point k — ``os._exit`` or ``SIGKILL``, no
 rollback, the WAL left as it was. The test then reopens the file, replays the whole script with the
 same keys and compares shares, locked shares, pending deposits, claimables, totals and the full
 operation history with a run that never crashed.
+
+To stay fast, the test starts one interpreter per batch of crash points (``child.py --fork``), which
+forks one process per point; each forked process opens the SQLite file itself and is the one that
+dies. ``test_crash_during_the_replay_too`` runs the plain one-process-per-crash form.
 """
 
 from __future__ import annotations
