@@ -32,6 +32,11 @@ def _demo(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     print(format_summary(summary(result)))
     print(f"vault transactions  {result.transactions} ({result.rebalance_txs} one-transaction rebalances)")
+    price = result.share_price[-1] / 1e6 if result.share_price else 1.0
+    print(f"depositors          share price {price:.6f}; books reconcile to the unit: {result.reconciled}")
+    for depositor, book in result.depositors.items():
+        print(f"  {depositor}  shares {book['shares'] / 1e6:>14,.6f}  value {book['value'] / 1e6:>14,.2f}"
+              f"  claimable {book['claimable'] / 1e6:,.2f}")
     write_json(result, out / "demo.json")
     plotted = write_plot(result, out / "demo.png", "LeveragedMaker vault on the local Perennial devnet (anvil)")
     print(f"\nwrote {out / 'demo.json'}" + (f" and {out / 'demo.png'}" if plotted else "") + f" in {elapsed:.0f} s")

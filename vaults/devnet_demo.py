@@ -10,6 +10,7 @@ ONE MultiInvoker transaction (committing a fresh price first when the latest one
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from perennial_sdk.devnet import Devnet, dev_accounts
 from perennial_sdk.fixed import B
 from vaults.books import VaultBooks
 from vaults.execution import ClientExecutor
+from vaults.ledger import Ledger
 from vaults.paths import GbmJumps
 from vaults.rebalance import BandTrigger, plan_rebalance
 from vaults.strategies import LeveragedMaker, LeveragedMakerConfig
@@ -47,6 +49,9 @@ class DevnetDemoConfig:
     trade_probability: float = 0.3
     volatility: float = 0.8
     seed: int = 7
+    depositors: tuple[int, ...] = (500_000, 300_000, 200_000)
+    """Shares of the deposit brought by each depositor (raw fractions); one redeems half mid-run."""
+    ledger_path: str = ":memory:"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -61,6 +66,9 @@ class DevnetDemoResult(VaultBooks):
     funding_rate: dict[str, list[int]] = field(default_factory=dict)
     rebalance_txs: int = 0
     transactions: int = 0
+    depositors: dict[str, dict[str, int]] = field(default_factory=dict)
+    share_price: list[int] = field(default_factory=list)
+    reconciled: bool = False
 
 
 def _trade(
@@ -113,11 +121,14 @@ def run_devnet_demo(
         keys = dev_accounts(2 + cfg.traders)
         vault = dn.accounts[1]
         traders = list(dn.accounts[2 : 2 + cfg.traders])
-        wallet = dn.balance(vault) // 10**12
-        if wallet < cfg.deposit:
-            dn.fund(vault, dsu=cfg.deposit - wallet)
-        else:  # the dev account arrives funded: park the excess with another dev account
-            dn.send(dn.dsu.functions.transfer(dn.accounts[0], (wallet - cfg.deposit) * 10**12), vault)
+        wallet = dn.balance(vault) // 10**12  # the dev account arrives funded: park that elsewhere
+        dn.send(dn.dsu.functions.transfer(dn.accounts[0], wallet * 10**12), vault)
+        ledger = Ledger(cfg.ledger_path)
+        depositors = list(dn.accounts[7 : 7 + len(cfg.depositors)])
+        for i, (depositor, share) in enumerate(zip(depositors, cfg.depositors)):
+            amount = cfg.deposit * share // B
+            ledger.request_deposit(depositor, amount, key=f"deposit-{i}")
+            dn.send(dn.dsu.functions.transfer(vault, amount * 10**12), depositor)
         for trader in traders:
             dn.fund(trader, dsu=cfg.trader_capital * 3)
             for name in dn.deployment.markets:
@@ -147,7 +158,22 @@ def run_devnet_demo(
             result.rejected_orders += rejected
             snapshot = client.snapshot()
             portfolio = portfolio_from_snapshot(snapshot, names, time=snapshot.block_timestamp)
-            plan = plan_rebalance(portfolio, strategy.targets(portfolio), trigger)
+            totals = ledger.totals()
+            if totals.pending_deposits or totals.locked_shares:  # the vault's checkpoint: price the queue
+                ledger.checkpoint(portfolio.equity, checkpoint_id=f"step-{step}")
+            if step == steps // 2:  # a depositor redeems half, paid at the next checkpoint
+                redeemer = depositors[-1]
+                ledger.request_redeem(redeemer, ledger.balance(redeemer).shares // 2, key="redeem-0")
+            owed = ledger.totals().claimable
+            for depositor in depositors:  # pay claims from the idle wallet
+                claim = ledger.balance(depositor).claimable
+                if claim and claim <= portfolio.wallet:
+                    ledger.claim(depositor, key=f"claim-{depositor}-{step}")
+                    dn.send(dn.dsu.functions.transfer(depositor, claim * 10**12), vault)
+                    owed -= claim
+            # the strategy deploys what belongs to shareholders: not what is owed to redeemers
+            investable = dataclasses.replace(portfolio, wallet=portfolio.wallet - owed)
+            plan = plan_rebalance(investable, strategy.targets(investable), trigger)
             if plan.legs:
                 commits = []
                 for leg in plan.legs:  # a fresh price in the same transaction when the latest is stale
@@ -170,6 +196,7 @@ def run_devnet_demo(
                 result.funding_rate[name].append(m.metrics.funding_rate if m.metrics else 0)
             result.times.append(snapshot.block_timestamp)
             result.equity.append(portfolio.equity)
+            result.share_price.append(ledger.share_price())
             if progress:
                 progress(step, steps)
         for info in dn.deployment.markets.values():  # realize everything on chain, then read the books
@@ -182,4 +209,10 @@ def run_devnet_demo(
             result.price_pnl += history.price_pnl + history.rounding
             result.fees_paid += history.trade_fees + history.impact_fees + history.settlement_fees
         result.transactions = int(dn.w3.eth.get_transaction_count(vault))
+        final = portfolio_from_snapshot(client.snapshot(), names, time=0).equity
+        ledger.checkpoint(final, checkpoint_id="final")
+        result.reconciled = ledger.reconcile(final).ok
+        for depositor in depositors:
+            b = ledger.balance(depositor)
+            result.depositors[depositor] = {"shares": b.shares, "value": b.value, "claimable": b.claimable}
     return result

@@ -89,6 +89,9 @@ def write_json(result: Result, path: str | Path) -> None:
     }
     if isinstance(result, DevnetDemoResult):
         data["transactions_by_vault"] = result.transactions
+        data["depositors"] = result.depositors
+        data["ledger_reconciled"] = result.reconciled
+        data["series"]["share_price"] = result.share_price
     Path(path).write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
