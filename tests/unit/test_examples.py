@@ -14,6 +14,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 @pytest.mark.parametrize(("script", "args", "expect"), [
     ("leveraged_maker.py", ["2"], "APR net"),
     ("devnet_snapshot.py", [], "1 JSON-RPC request"),
+    ("deposit_redeem.py", [], "books reconcile to the unit: True"),
 ])
 def test_example_runs(script: str, args: list[str], expect: str) -> None:
     proc = subprocess.run([sys.executable, str(EXAMPLES / script), *args], capture_output=True, text=True,
