@@ -12,11 +12,12 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from perennial_sdk import analytics, errors, presets
+from perennial_sdk import analytics, presets
 from perennial_sdk.fixed import B
 from perennial_sdk.sim import SimMarket, SimOracle
 from vaults.books import VaultBooks
 from vaults.execution import SimExecutor
+from vaults.flow import random_takers
 from vaults.paths import GbmJumps
 from vaults.rebalance import BandTrigger, Trigger, plan_rebalance
 from vaults.strategies import LeveragedMaker, LeveragedMakerConfig
@@ -66,40 +67,6 @@ def default_strategy(config: BacktestConfig) -> Strategy:
     return LeveragedMaker(LeveragedMakerConfig(weights=weights))
 
 
-def _trade(market: SimMarket, rng: random.Random, cfg: BacktestConfig, traders: list[str]) -> tuple[int, int]:
-    """Random takers leaning to the side funding pays; a flip waits for a settled close."""
-    view = market.view()
-    rate = analytics.funding_rate(view)
-    orders = rejected = 0
-    for name in traders:
-        if rng.random() > cfg.trade_probability:
-            continue
-        market.settle(name)
-        if not market.raw_local_pending(name).is_empty():
-            continue
-        pos = market.raw_local_position(name)
-        current = pos.long - pos.short
-        lean = 0.5 + max(min(rate / 2_000_000, 0.3), -0.3)  # P(short): rate > 0 means longs pay
-        if current and rng.random() < 0.4:
-            target = 0
-        else:
-            side = -1 if rng.random() < lean else 1
-            target = side * rng.randint(5_000, 60_000) * U * U // max(view.latest_price, 1)
-        if current * target < 0:
-            target = 0
-        room = analytics.capacity(market.view())
-        target = min(target, current + room.long) if target > current else max(target, current - room.short)
-        if target == current:
-            continue
-        deposit = cfg.trader_capital if market.raw_local(name).collateral == 0 else 0
-        try:
-            market.update(name, 0, max(target, 0), max(-target, 0), deposit)
-            orders += 1
-        except errors.ContractError:
-            rejected += 1
-    return orders, rejected
-
-
 def run_backtest(
     config: BacktestConfig | None = None, strategy: Strategy | None = None, trigger: Trigger | None = None
 ) -> BacktestResult:
@@ -142,7 +109,10 @@ def run_backtest(
             result.rebalances += done.applied > 0
             result.rejected_orders += len(done.rejected)
         for market in markets.values():
-            orders, rejected = _trade(market, rng, cfg, traders)
+            orders, rejected = random_takers(
+                market, rng, traders, probability=cfg.trade_probability, capital=cfg.trader_capital,
+                min_notional=5_000 * U, max_notional=60_000 * U,
+            )
             result.trader_orders += orders
             result.rejected_orders += rejected
         result.times.append(t)

@@ -18,11 +18,12 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from perennial_sdk import analytics, errors, presets
+from perennial_sdk import presets
 from perennial_sdk.errors import InputError
 from perennial_sdk.fixed import B
 from perennial_sdk.sim import SimMarket, SimOracle
 from vaults.execution import Execution, Executor, SimExecutor
+from vaults.flow import random_takers
 from vaults.hedging import Hedger, HedgeResult, PaperHedger
 from vaults.neutral import DeltaNeutralMaker, HedgedMaker, maker_delta
 from vaults.rebalance import BandTrigger, plan_rebalance
@@ -206,37 +207,6 @@ class NeutralBacktestResult:
         ])
 
 
-def _trade(market: SimMarket, rng: random.Random, cfg: NeutralBacktestConfig, traders: list[str]) -> int:
-    """Random takers (a flip waits for a settled close), within capacity."""
-    orders = 0
-    for name in traders:
-        if rng.random() > cfg.trade_probability:
-            continue
-        market.settle(name)
-        if not market.raw_local_pending(name).is_empty():
-            continue
-        pos = market.raw_local_position(name)
-        current = pos.long - pos.short
-        view = market.view()
-        if current and rng.random() < 0.4:
-            target = 0
-        else:
-            target = rng.choice((-1, 1)) * rng.randint(1, cfg.max_trade) * U // max(view.latest_price, 1)
-        if current * target < 0:
-            target = 0
-        room = analytics.capacity(view)
-        target = min(target, current + room.long) if target > current else max(target, current - room.short)
-        if target == current:
-            continue
-        deposit = cfg.trader_capital if market.raw_local(name).collateral == 0 else 0
-        try:
-            market.update(name, 0, max(target, 0), max(-target, 0), deposit)
-            orders += 1
-        except errors.ContractError:
-            pass
-    return orders
-
-
 def run_neutral_backtest(
     strategy: Strategy, config: NeutralBacktestConfig | None = None, trigger: BandTrigger | None = None
 ) -> NeutralBacktestResult:
@@ -304,5 +274,8 @@ def run_neutral_backtest(
         result.delta_ratio.append(done.delta_ratio())
         deployed = maker_state.equity
         result.leverage.append(maker_size * abs(mstate.price) // B * B // deployed if deployed > 0 else 0)
-        result.trader_orders += _trade(market, rng, cfg, traders)
+        result.trader_orders += random_takers(
+            market, rng, traders, probability=cfg.trade_probability, capital=cfg.trader_capital,
+            min_notional=1, max_notional=cfg.max_trade, funding_lean=False,
+        )[0]
     return result
