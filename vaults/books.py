@@ -19,3 +19,5 @@ class VaultBooks:
     rebalances: int = 0
     trader_orders: int = 0
     rejected_orders: int = 0
+    flows: int = 0
+    """External money in (+) and out (−) after the start: deposits and paid redemptions."""

@@ -171,6 +171,7 @@ def run_devnet_demo(
                     ledger.claim(depositor, key=f"claim-{depositor}-{step}")
                     dn.send(dn.dsu.functions.transfer(depositor, claim * 10**12), vault)
                     owed -= claim
+                    result.flows -= claim
             # the strategy deploys what belongs to shareholders: not what is owed to redeemers
             investable = dataclasses.replace(portfolio, wallet=portfolio.wallet - owed)
             plan = plan_rebalance(investable, strategy.targets(investable), trigger)

@@ -23,11 +23,13 @@ def summary(result: BacktestResult | DevnetDemoResult) -> dict[str, Any]:
     """Headline numbers: APR split into funding, interest, fee income, fees paid and price PnL."""
     seconds = result.times[-1] - result.times[0] if len(result.times) > 1 else 0
     capital = result.equity[0] / 1e6
+    # drawdown on the share price when there is one (deposits and payouts are not performance)
+    curve = getattr(result, "share_price", None) or result.equity
     peak, drawdown = float("-inf"), 0.0
-    for e in result.equity:
+    for e in curve:
         peak = max(peak, e)
         drawdown = max(drawdown, (peak - e) / peak if peak > 0 else 0.0)
-    net = result.equity[-1] - result.equity[0]
+    net = result.equity[-1] - result.equity[0] - result.flows
     return {
         "days": seconds / 86_400,
         "deposit": capital,
