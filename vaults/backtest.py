@@ -56,6 +56,8 @@ class BacktestResult(VaultBooks):
     prices: dict[str, list[int]] = field(default_factory=dict)
     maker: dict[str, list[int]] = field(default_factory=dict)
     funding_rate: dict[str, list[int]] = field(default_factory=dict)
+    leverage: list[int] = field(default_factory=list)
+    delta: list[int] = field(default_factory=list)
     rebalance_cost: int = 0
 
 
@@ -117,6 +119,8 @@ def run_backtest(
             result.rejected_orders += rejected
         result.times.append(t)
         result.equity.append(portfolio.equity)
+        result.leverage.append(portfolio.leverage())
+        result.delta.append(portfolio.delta())
         for name, state in portfolio.markets.items():
             result.prices[name].append(state.price)
             result.maker[name].append(state.account.position.maker)

@@ -64,6 +64,8 @@ class DevnetDemoResult(VaultBooks):
     prices: dict[str, list[int]] = field(default_factory=dict)
     maker: dict[str, list[int]] = field(default_factory=dict)
     funding_rate: dict[str, list[int]] = field(default_factory=dict)
+    leverage: list[int] = field(default_factory=list)
+    delta: list[int] = field(default_factory=list)
     rebalance_txs: int = 0
     transactions: int = 0
     depositors: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -197,6 +199,8 @@ def run_devnet_demo(
                 result.funding_rate[name].append(m.metrics.funding_rate if m.metrics else 0)
             result.times.append(snapshot.block_timestamp)
             result.equity.append(portfolio.equity)
+            result.leverage.append(portfolio.leverage())
+            result.delta.append(portfolio.delta())
             result.share_price.append(ledger.share_price())
             if progress:
                 progress(step, steps)

@@ -87,7 +87,7 @@ def write_json(result: Result, path: str | Path) -> None:
         "summary": summary(result),
         "config": asdict(result.config),
         "series": {"time": result.times, "equity": result.equity, "price": result.prices, "maker": result.maker,
-                   "funding_rate": result.funding_rate},
+                   "funding_rate": result.funding_rate, "leverage": result.leverage, "delta": result.delta},
     }
     if isinstance(result, DevnetDemoResult):
         data["transactions_by_vault"] = result.transactions
@@ -125,11 +125,13 @@ def _plot(path: str | Path, title: str, days: list[float], panels: list[Panel]) 
 
 
 def write_plot(result: Result, path: str | Path, title: str) -> bool:
-    """Equity, prices and maker sizes (indexed) and funding rates per market as a PNG."""
+    """Equity, leverage and net delta, prices and maker sizes (indexed) and funding rates as a PNG."""
     names = list(result.prices)
     days = [(t - result.times[0]) / 86_400 for t in result.times]
     return _plot(path, title, days, [
         ("vault equity", [(None, [e / 1e6 for e in result.equity])]),
+        ("leverage (×) and net delta (× equity)", [("leverage", [x / 1e6 for x in result.leverage]),
+                                                    ("delta", [x / 1e6 for x in result.delta])]),
         ("price (start = 100)", [(n, [100 * p / (result.prices[n][0] or 1) for p in result.prices[n]]) for n in names]),
         ("vault maker (% of max)", [(n, [100 * m / (max(result.maker[n]) or 1) for m in result.maker[n]]) for n in names]),
         ("funding rate %/yr", [(n, [100 * r / 1e6 for r in result.funding_rate[n]]) for n in names]),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from perennial_sdk.client import Snapshot
+from perennial_sdk.fixed import B
 from perennial_sdk.math.views import AccountView, MarketView
 from perennial_sdk.sim import SimMarket
 
@@ -48,6 +49,26 @@ class Portfolio:
     def equity(self) -> int:
         """Collateral in every market plus the idle wallet (raw 6 decimals)."""
         return sum(m.collateral for m in self.markets.values()) + self.wallet
+
+    def leverage(self) -> int:
+        """Position notional (every market, current sizes) over equity (raw, 1e6 = 1×)."""
+        notional = sum(
+            max(p.maker, p.long, p.short) * abs(m.price) // B
+            for m in self.markets.values()
+            for p in (m.account.current_position(),)
+        )
+        return notional * B // self.equity if self.equity > 0 else 0
+
+    def delta(self) -> int:
+        """Net price exposure (makers' share of the skew, plus any taker side) over equity (raw fraction)."""
+        from perennial_sdk import analytics
+
+        total = 0
+        for m in self.markets.values():
+            p = m.account.current_position()
+            units = analytics.maker_exposure(m.view, p.maker).exposure + p.long - p.short
+            total += units * m.price // B
+        return total * B // self.equity if self.equity > 0 else 0
 
 
 @dataclass(frozen=True, slots=True)
