@@ -9,10 +9,11 @@ assumptions. Floats appear only in the report.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from perennial_sdk import analytics, presets
+from perennial_sdk.errors import InputError
 from perennial_sdk.fixed import B
 from perennial_sdk.sim import SimMarket, SimOracle
 from vaults.books import VaultBooks
@@ -44,6 +45,9 @@ class BacktestConfig:
     settlement_fee: int = 500_000
     volatility: float = 0.7
     seed: int = 7
+    price_paths: Mapping[str, Sequence[int]] | None = None
+    """Raw prices per market and step (e.g. from :func:`vaults.paths.load_price_csv`), instead of GBM;
+    the backtest then runs ``len(path) − 1`` steps (the shortest path)."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -77,14 +81,26 @@ def run_backtest(
     strat = strategy or default_strategy(cfg)
     trig = trigger or BandTrigger()
     steps = cfg.days * 86_400 // cfg.step_seconds
+    if cfg.price_paths is not None:
+        missing = [n for n in cfg.markets if n not in cfg.price_paths]
+        if missing:
+            raise InputError("a price path is needed for every market", field="price_paths", value=missing)
+        steps = min(len(cfg.price_paths[n]) for n in cfg.markets) - 1
+        if steps < 1:
+            raise InputError("price paths need at least two prices", field="price_paths", limit=2, value=steps + 1)
     rng = random.Random(cfg.seed + 1)
     markets: dict[str, SimMarket] = {}
     paths: dict[str, list[int]] = {}
     for i, (name, price) in enumerate(cfg.markets.items()):
         oracle = SimOracle(granularity=10)
         markets[name] = SimMarket(presets.PROTOCOL, presets.market_parameter(), presets.risk_parameter(name), oracle)
-        paths[name] = GbmJumps(start_price=price, volatility=cfg.volatility).generate(steps, cfg.step_seconds, cfg.seed + i)
-        oracle.advance(START, price)
+        if cfg.price_paths is not None:
+            paths[name] = list(cfg.price_paths[name][: steps + 1])
+        else:
+            paths[name] = GbmJumps(start_price=price, volatility=cfg.volatility).generate(
+                steps, cfg.step_seconds, cfg.seed + i
+            )
+        oracle.advance(START, paths[name][0])
     traders = [f"trader{i}" for i in range(cfg.traders)]
     executor = SimExecutor(markets, VAULT, cfg.deposit)
     result = BacktestResult(config=cfg)

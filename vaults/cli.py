@@ -77,7 +77,16 @@ def _backtest(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    cfg = BacktestConfig(days=args.days, seed=args.seed)
+    paths = None
+    if args.prices:
+        from vaults.paths import load_price_csv
+
+        paths = {}
+        for item in args.prices:
+            market, _, path = item.partition("=")
+            paths[market] = load_price_csv(path)
+    cfg = BacktestConfig(days=args.days, seed=args.seed, price_paths=paths,
+                         markets={n: p[0] for n, p in paths.items()} if paths else BacktestConfig().markets)
     print(f"Backtest: LeveragedMaker over {', '.join(cfg.markets)} on the exact simulator: {cfg.days} days, "
           f"hourly, {cfg.traders} traders per market reacting to funding")
     started = time.perf_counter()
@@ -161,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     backtest.add_argument("--seed", type=int, default=7)
     backtest.add_argument("--out", default="out")
     backtest.add_argument("--compare", action="store_true", help="compare fixed-band and cost-aware triggers")
+    backtest.add_argument("--prices", action="append", default=[],
+                          help="MARKET=FILE.csv: a CSV with a 'price' column per step, instead of GBM")
     backtest.set_defaults(func=_backtest)
     run = sub.add_parser("run", help="one live cycle on an RPC URL (dry run unless --execute)")
     run.add_argument("--rpc", required=True, help="JSON-RPC URL")

@@ -41,3 +41,16 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert [line.split()[0:2] for line in block] == [["./run", "demo"], ["./run", "test"]]
     ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text()
     assert "./run test" in ci
+
+
+def test_backtest_on_csv_price_paths(tmp_path: Path) -> None:
+    from vaults.paths import load_price_csv
+
+    for name, start in (("ETH", 3_000), ("BTC", 60_000), ("SOL", 150)):
+        rows = "\n".join(f"{i},{start * (1 + (i % 7 - 3) / 100):.6f}" for i in range(49))
+        (tmp_path / f"{name}.csv").write_text("step,price\n" + rows + "\n")
+    args = [f"--prices={n}={tmp_path / n}.csv" for n in ("ETH", "BTC", "SOL")]
+    assert main(["backtest", *args, "--out", str(tmp_path)]) == 0
+    data = json.loads((tmp_path / "backtest.json").read_text())
+    assert len(data["series"]["equity"]) == 49
+    assert data["series"]["price"]["ETH"][:3] == load_price_csv(tmp_path / "ETH.csv")[:3]
