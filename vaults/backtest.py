@@ -16,7 +16,7 @@ from perennial_sdk import analytics, presets
 from perennial_sdk.errors import InputError
 from perennial_sdk.fixed import B
 from perennial_sdk.sim import SimMarket, SimOracle
-from vaults.books import VaultBooks
+from vaults.books import VaultSeries
 from vaults.execution import SimExecutor
 from vaults.flow import random_takers
 from vaults.paths import GbmJumps
@@ -51,17 +51,10 @@ class BacktestConfig:
 
 
 @dataclass(slots=True, kw_only=True)
-class BacktestResult(VaultBooks):
+class BacktestResult(VaultSeries):
     """Time series and the vault's books, attributed from the markets' own per-version results."""
 
     config: BacktestConfig
-    times: list[int] = field(default_factory=list)
-    equity: list[int] = field(default_factory=list)
-    prices: dict[str, list[int]] = field(default_factory=dict)
-    maker: dict[str, list[int]] = field(default_factory=dict)
-    funding_rate: dict[str, list[int]] = field(default_factory=dict)
-    leverage: list[int] = field(default_factory=list)
-    delta: list[int] = field(default_factory=list)
     rebalance_cost: int = 0
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["VaultBooks"]
+__all__ = ["VaultBooks", "VaultSeries"]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -21,3 +21,16 @@ class VaultBooks:
     rejected_orders: int = 0
     flows: int = 0
     """External money in (+) and out (−) after the start: deposits and paid redemptions."""
+
+
+@dataclass(slots=True, kw_only=True)
+class VaultSeries(VaultBooks):
+    """The books plus what a run records after every step (raw 6 decimals; per market where keyed)."""
+
+    times: list[int] = field(default_factory=list)
+    equity: list[int] = field(default_factory=list)
+    prices: dict[str, list[int]] = field(default_factory=dict)
+    maker: dict[str, list[int]] = field(default_factory=dict)
+    funding_rate: dict[str, list[int]] = field(default_factory=dict)
+    leverage: list[int] = field(default_factory=list)
+    delta: list[int] = field(default_factory=list)

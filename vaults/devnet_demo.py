@@ -21,7 +21,7 @@ from perennial_sdk import analytics, errors
 from perennial_sdk.client import MockPythPriceSource, PerennialClient, PriceCommit, signer_from_key
 from perennial_sdk.devnet import Devnet, dev_accounts
 from perennial_sdk.fixed import B
-from vaults.books import VaultBooks
+from vaults.books import VaultSeries
 from vaults.execution import ClientExecutor
 from vaults.ledger import Ledger
 from vaults.paths import GbmJumps
@@ -55,17 +55,10 @@ class DevnetDemoConfig:
 
 
 @dataclass(slots=True, kw_only=True)
-class DevnetDemoResult(VaultBooks):
+class DevnetDemoResult(VaultSeries):
     """Series and books of the vault (raw 6 decimals), plus what the chain did."""
 
     config: DevnetDemoConfig
-    times: list[int] = field(default_factory=list)
-    equity: list[int] = field(default_factory=list)
-    prices: dict[str, list[int]] = field(default_factory=dict)
-    maker: dict[str, list[int]] = field(default_factory=dict)
-    funding_rate: dict[str, list[int]] = field(default_factory=dict)
-    leverage: list[int] = field(default_factory=list)
-    delta: list[int] = field(default_factory=list)
     rebalance_txs: int = 0
     transactions: int = 0
     depositors: dict[str, dict[str, int]] = field(default_factory=dict)

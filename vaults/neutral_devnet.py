@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from web3 import HTTPProvider, Web3
 
@@ -27,7 +27,7 @@ from perennial_sdk.devnet import Devnet, dev_accounts
 from perennial_sdk.fixed import B
 from vaults.execution import ClientExecutor, Execution
 from vaults.neutral import DeltaNeutralMaker, DeltaNeutralMakerConfig
-from vaults.neutral_runner import NeutralStep, step_delta_neutral, swing_path
+from vaults.neutral_runner import NeutralSeries, NeutralStep, step_delta_neutral, swing_path
 from vaults.strategies import LeveragedMakerConfig
 from vaults.strategy import Portfolio, portfolio_from_snapshot
 
@@ -62,25 +62,13 @@ class NeutralDevnetConfig:
     seed: int = 5
 
 
-@dataclass(slots=True)
-class NeutralDevnetResult:
-    """After every step (raw 6 decimals): prices, NAV (both accounts), sizes, net delta and its share of NAV."""
+@dataclass(slots=True, kw_only=True)
+class NeutralDevnetResult(NeutralSeries):
+    """A devnet run's series (see :class:`NeutralSeries`) and the transactions each account sent."""
 
     config: NeutralDevnetConfig
-    prices: list[int] = field(default_factory=list)
-    nav: list[int] = field(default_factory=list)
-    maker: list[int] = field(default_factory=list)
-    hedge: list[int] = field(default_factory=list)
-    net_delta: list[int] = field(default_factory=list)
-    delta_ratio: list[int] = field(default_factory=list)
     maker_txs: int = 0
     hedge_txs: int = 0
-    rejected: list[str] = field(default_factory=list)
-    trader_orders: int = 0
-
-    @property
-    def max_delta_ratio(self) -> int:
-        return max(self.delta_ratio, default=0)
 
 
 class _FreshPriceExecutor:

@@ -171,27 +171,33 @@ class NeutralBacktestConfig:
             raise InputError("deposit must be > 0", field="deposit", limit=1, value=self.deposit)
 
 
-@dataclass(slots=True)
-class NeutralBacktestResult:
-    """Series after every step (raw 6 decimals): prices, NAV, sizes, net delta and its share of NAV."""
+@dataclass(slots=True, kw_only=True)
+class NeutralSeries:
+    """After every step (raw 6 decimals): prices, NAV (both accounts), sizes, net delta and its share of NAV."""
 
-    config: NeutralBacktestConfig
-    times: list[int] = field(default_factory=list)
     prices: list[int] = field(default_factory=list)
     nav: list[int] = field(default_factory=list)
     maker: list[int] = field(default_factory=list)
     hedge: list[int] = field(default_factory=list)
     net_delta: list[int] = field(default_factory=list)
     delta_ratio: list[int] = field(default_factory=list)
-    leverage: list[int] = field(default_factory=list)
-    maker_rebalances: int = 0
-    hedge_trades: int = 0
     rejected: list[str] = field(default_factory=list)
     trader_orders: int = 0
 
     @property
     def max_delta_ratio(self) -> int:
         return max(self.delta_ratio, default=0)
+
+
+@dataclass(slots=True, kw_only=True)
+class NeutralBacktestResult(NeutralSeries):
+    """A two-account backtest's series (see :class:`NeutralSeries`), times, leverage and trade counts."""
+
+    config: NeutralBacktestConfig
+    times: list[int] = field(default_factory=list)
+    leverage: list[int] = field(default_factory=list)
+    maker_rebalances: int = 0
+    hedge_trades: int = 0
 
     def report(self) -> str:
         nav0, nav1 = self.nav[0], self.nav[-1]
