@@ -40,6 +40,8 @@ __all__ = ["MAGIC_CLOSE", "MAGIC_UNCHANGED", "MAGIC_WITHDRAW_ALL", "SimMarket"]
 
 
 _ZERO_VERSION = VersionState()
+_EMPTY_ORDER = OrderState()
+"""A sync's order (never mutated; accumulation does not read its timestamp)."""
 _ZERO_CHECKPOINT = CheckpointState()
 
 Event = dict[str, Any]
@@ -413,7 +415,7 @@ class SimMarket:
                 break
             self._process_global(c, glob.latest_id + 1, nxt.timestamp, nxt)
         if not self.ps.settle and latest_ts > c.position.timestamp:
-            self._process_global(c, glob.latest_id, latest_ts, OrderState(timestamp=latest_ts))
+            self._process_global(c, glob.latest_id, latest_ts, None)
 
     def _settle(self, c: _Context) -> None:
         c.version = self._versions.get(c.position.timestamp, _ZERO_VERSION)
@@ -441,28 +443,38 @@ class SimMarket:
         if self.ps.settle:
             return
         if latest_ts > c.position.timestamp:
-            self._process_global(c, glob.latest_id, latest_ts, OrderState(timestamp=latest_ts))
+            self._process_global(c, glob.latest_id, latest_ts, None)
         if latest_ts > c.local_position.timestamp:
             self._process_local(c, local.latest_id, latest_ts, OrderState(timestamp=latest_ts))
 
-    def _process_global(self, c: _Context, order_id: int, timestamp: int, order: OrderState) -> None:
+    def _process_global(self, c: _Context, order_id: int, timestamp: int, order: OrderState | None) -> None:
+        """Process the global order ``order_id`` at ``timestamp``; ``None`` is a sync (an empty order)."""
         rec = self.oracle.record(timestamp)
         price = rec.price if rec.price != 0 else c.glob.latest_price
-        c.pending.sub(order)
-        if not rec.valid and not order.is_empty():
-            order = order.copy()
-            order.invalidate()
+        sync = order is None
+        if order is None:
+            order = _EMPTY_ORDER
+        else:
+            c.pending.sub(order)
+            if not rec.valid and not order.is_empty():
+                order = order.copy()
+                order.invalidate()
         version, result = accumulate_version(
             c.version, c.glob, c.position, order, c.order_price, c.order_timestamp, price, timestamp,
             rec.valid, rec.settlement_fee, self.ps,
         )
         apply_global_fees(c.glob, order_id, result, self.ps.risk_fee, rec.oracle_fee)
-        c.position.apply(order)
+        if sync:
+            c.position.timestamp = timestamp
+        else:
+            c.position.apply(order)
         c.order_price, c.order_timestamp = price, timestamp
         c.version = version
         self._put(self._versions, timestamp, version)
         if self.record_events:
-            self._tx_events.append(_position_processed(order_id, order, result))
+            self._tx_events.append(
+                _position_processed(order_id, OrderState(timestamp=timestamp) if sync else order, result)
+            )
 
     def _process_local(self, c: _Context, order_id: int, timestamp: int, order: OrderState) -> None:
         v_from = self._versions.get(c.local_position.timestamp, _ZERO_VERSION)
