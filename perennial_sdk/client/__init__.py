@@ -7,7 +7,7 @@ from perennial_sdk.client._chains import (
     ChainDeployment,
     deployment_for,
 )
-from perennial_sdk.client._client import PerennialClient, PositionUpdate, PriceCommit
+from perennial_sdk.client._client import PerennialClient, PositionUpdate, PriceCommit, TxRequest
 from perennial_sdk.client._events import DecodedEvent, decode_logs
 from perennial_sdk.client._history import AccountHistory, realized_history
 from perennial_sdk.client._prices import (
@@ -58,6 +58,7 @@ __all__ = [
     "Snapshot",
     "TransactionSender",
     "TransientRpcError",
+    "TxRequest",
     "TxResult",
     "decode_logs",
     "deployment_for",

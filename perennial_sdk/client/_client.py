@@ -27,7 +27,7 @@ from perennial_sdk.math.order import MAGIC_UNCHANGED, MAGIC_WITHDRAW_ALL
 from perennial_sdk.math.preflight import preflight_update
 from perennial_sdk.revert import decode_revert
 
-__all__ = ["PerennialClient", "PositionUpdate", "PriceCommit"]
+__all__ = ["PerennialClient", "PositionUpdate", "PriceCommit", "TxRequest"]
 
 MAX_UINT = 2**256 - 1
 
@@ -52,6 +52,16 @@ def _split_types(types: str) -> list[str]:
     if cur:
         out.append(cur)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class TxRequest:
+    """A transaction built (and pre-flighted) but not sent: send it with :meth:`PerennialClient.send`,
+    or hand ``to``/``data``/``value`` to any signer or a multisig."""
+
+    to: str
+    data: str
+    value: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +213,17 @@ class PerennialClient:
         token_address = token or self._token()
         return self.sender.send(token_address, _call("approve(address,uint256)", to_checksum_address(spender), amount))
 
+    def send(self, request: TxRequest) -> TxResult:
+        """Simulate, sign once, send and decode a built transaction (see :mod:`._tx`)."""
+        return self.sender.send(request.to, request.data, value=request.value)
+
+    def _who(self, account: str | None) -> str:
+        if account is not None:
+            return to_checksum_address(account)
+        if self.account is None:
+            raise InputError("pass account=... or give the client a signer", field="account")
+        return to_checksum_address(self.account.address)
+
     def update(
         self,
         market: str,
@@ -221,19 +242,39 @@ class PerennialClient:
         Pre-flight on a fresh snapshot (one request) raises the contract's typed error before any
         transaction; then the call is simulated, signed once, sent and its events decoded.
         """
-        who = to_checksum_address(account or self.sender.address)
+        return self.send(self.build_update(
+            market, maker=maker, long=long, short=short, collateral=collateral, account=account, protect=protect,
+            snapshot=snapshot, preflight=preflight,
+        ))
+
+    def build_update(
+        self,
+        market: str,
+        *,
+        maker: int | None = None,
+        long: int | None = None,
+        short: int | None = None,
+        collateral: int = 0,
+        account: str | None = None,
+        protect: bool = False,
+        snapshot: Snapshot | None = None,
+        preflight: bool = True,
+    ) -> TxRequest:
+        """The pre-flighted ``Market.update`` transaction of :meth:`update`, not sent."""
+        who = self._who(account)
+        signer = to_checksum_address(self.account.address) if self.account is not None else who
         sizes = [MAGIC_UNCHANGED if v is None else v for v in (maker, long, short)]
         if preflight:
             snap = snapshot or self.snapshot(who, markets=[market])
             view = snap.market(market).view(snap.protocol_parameter)
             acct = snap.account_in(market)
-            sender_allowed = who == self.sender.address or acct.operator_approved
+            sender_allowed = who == signer or acct.operator_approved
             preflight_update(
                 view, acct.view(), new_maker=sizes[0], new_long=sizes[1], new_short=sizes[2], collateral=collateral,
                 protect=protect, sender_allowed=sender_allowed or protect,
             )
         data = _call("update(address,uint256,uint256,uint256,int256,bool)", who, *sizes, collateral, protect)
-        return self.sender.send(market, data)
+        return TxRequest(to_checksum_address(market), data)
 
     def deposit(self, market: str, amount: int) -> TxResult:
         """Deposit ``amount`` (raw 6 decimals) as collateral; needs a collateral approval of the market."""
@@ -279,7 +320,12 @@ class PerennialClient:
         Every leg is pre-flighted against the snapshot (with the committed prices as the latest
         version); a leg the market would reject raises its typed error before anything is sent.
         """
-        who = self.sender.address
+        return self.send(self.build_rebalance(updates, commits=commits, snapshot=snapshot))
+
+    def build_rebalance(self, updates: Sequence[PositionUpdate], *, commits: Sequence[PriceCommit] = (),
+                        snapshot: Snapshot | None = None, account: str | None = None) -> TxRequest:
+        """The pre-flighted MultiInvoker transaction of :meth:`rebalance`, not sent."""
+        who = self._who(account)
         markets = list(dict.fromkeys([u.market for u in updates] + [c.market for c in commits]))
         snap = snapshot or self.snapshot(who, markets=markets)
         invocations: list[tuple[int, bytes]] = []
@@ -315,16 +361,16 @@ class PerennialClient:
             )
             invocations.append((1, args))
         data = _call("invoke(address,(uint8,bytes)[])", who, invocations)
-        return self.sender.send(self.deployment.multi_invoker, data, value=value)
+        return TxRequest(to_checksum_address(self.deployment.multi_invoker), data, value)
 
     # ------------------------------------------------------------------------------- helpers
     def _price_update(self, market: str, source: PriceSource, version: int | None) -> tuple[int, PriceUpdate]:
         """(version, update data) for a commit: a fresh version (``min(now, current − 1)``) by default."""
         factory, oracle_id, valid_from = self._oracle(market)
         if version is None:
-            block = self.sender.rpc("eth_getBlockByNumber", ["latest", False])
+            block = self._read("eth_getBlockByNumber", ["latest", False])
             now = int(block["timestamp"], 16)
-            current = int(self.sender.rpc("eth_call", [{"to": factory, "data": _call("current()")}, "latest"]), 16)
+            current = int(self._read("eth_call", [{"to": factory, "data": _call("current()")}, "latest"]), 16)
             version = min(now, current - 1)
         return version, source.update(oracle_id, version + valid_from)
 

@@ -201,3 +201,16 @@ def test_preflight_agrees_with_the_chain_on_2000_random_updates(devnet: Devnet) 
     print(f"pre-flight agreed with the chain on {agree}/{checks} updates: {outcomes}")
     assert agree == checks >= 2_000
     assert outcomes.get("accepted", 0) > 100 and len(outcomes) >= 4
+
+
+def test_build_without_a_key_then_send(devnet: Devnet) -> None:
+    """A key-less client builds and pre-flights; another process (here: a signer client) sends it."""
+    eth = devnet.deployment.markets["ETH"].market
+    signer, _ = _client(devnet, 5)
+    reader = PerennialClient(signer.w3, devnet.deployment.chain_deployment())
+    with pytest.raises(errors.MarketInsufficientMarginError):
+        reader.build_update(eth, maker=50 * U, collateral=1 * U, account=signer.sender.address)
+    request = reader.build_update(eth, maker=5 * U, collateral=50_000 * U, account=signer.sender.address)
+    assert request.to == eth and request.data.startswith("0x") and request.value == 0
+    result = signer.send(request)
+    assert result.events_named("OrderCreated")[0].args["account"] == signer.sender.address
