@@ -224,9 +224,17 @@ def devnet(anvil: AnvilHandle, w3: Web3, chain: Chain) -> Devnet:
 
     Markets ETH, BTC and SOL with the preset parameters. The deployment is loaded from the
     warm-start cache (built once per artifacts/configuration); with ``--fork-url`` it is deployed
-    with transactions on the fork. Each test runs isolated (snapshot/revert) from that state.
+    with transactions on the fork; with ``$PERENNIAL_DEPLOYMENTS_DIR`` Perennial's own bytecode is
+    deployed from its hardhat-deploy records at the real addresses (``perennial_sdk.devnet._real``).
+    Each test runs isolated (snapshot/revert) from that state.
     """
     dn = _devnet_module()
+    records = os.environ.get("PERENNIAL_DEPLOYMENTS_DIR")
+    if records and anvil.fork_url is None:  # Perennial's own bytecode, from its deployment records
+        from perennial_sdk.devnet._real import records_devnet
+
+        real: Devnet = records_devnet(w3, records)
+        return real
     result: Devnet = dn.Devnet.attach(w3, fresh=anvil.fork_url is not None, anvil_path=anvil.binary)
     return result
 
