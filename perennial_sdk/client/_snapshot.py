@@ -136,11 +136,7 @@ class AccountSnapshot(_Model):
     def view(self) -> AccountView:
         """The math layer's view of this account."""
         position = PositionState.from_model(self.position)
-        walk = position.copy()
-        max_pending = max(walk.maker, walk.long, walk.short)
-        for order in self.pending_orders[1:]:
-            walk.apply(OrderState.from_model(order))
-            max_pending = max(max_pending, walk.maker, walk.long, walk.short)
+        max_pending = position.max_magnitude_along(OrderState.from_model(o) for o in self.pending_orders[1:])
         return AccountView(
             account=self.account, local=LocalState.from_model(self.local), position=position,
             pending=OrderState.from_model(self.pending), current_order=OrderState.from_model(self.pending_orders[-1]),

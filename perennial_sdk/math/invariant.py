@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from perennial_sdk import errors
 from perennial_sdk.fixed import B
-from perennial_sdk.math.position import maintenance_requirement, margin_requirement, socialized
+from perennial_sdk.math.position import (
+    efficiency,
+    maintenance_requirement,
+    margin_requirement,
+    single_sided,
+    socialized,
+)
 from perennial_sdk.math.state import OrderState, ParamSet, PositionState
 
 __all__ = [
@@ -108,7 +114,7 @@ def validate_update(ctx: UpdateContext, o: OrderState, *, source: str = "preflig
     if cur_g.maker > ps.maker_limit and o.maker_pos:
         raise _fail(errors.MarketMakerOverLimitError, source, f"global maker {cur_g.maker} > makerLimit {ps.maker_limit}")
     # 6-8. single-sidedness
-    if max(cur_l.maker, cur_l.long, cur_l.short) != cur_l.maker + cur_l.long + cur_l.short:
+    if not single_sided(cur_l):
         raise _fail(errors.MarketNotSingleSidedError, source, "more than one of maker / long / short")
     if (latest.maker and cur_l.long != cur_l.short) or (latest.long != latest.short and cur_l.maker):
         raise _fail(errors.MarketNotSingleSidedError, source, "switching maker ↔ taker needs a settled close first")
@@ -141,11 +147,11 @@ def validate_update(ctx: UpdateContext, o: OrderState, *, source: str = "preflig
         cur_major = max(cur_g.long, cur_g.short)
         prev_major = max(cur_g.long - o.long(), cur_g.short - o.short())
         if o.maker_neg or cur_major > prev_major:
-            efficiency = B if cur_major == 0 else min(cur_g.maker * B // cur_major, B)
-            if efficiency < ps.efficiency_limit:
+            current_efficiency = efficiency(cur_g)
+            if current_efficiency < ps.efficiency_limit:
                 raise _fail(
                     errors.MarketEfficiencyUnderLimitError, source,
-                    f"efficiency {efficiency} < efficiencyLimit {ps.efficiency_limit}",
+                    f"efficiency {current_efficiency} < efficiencyLimit {ps.efficiency_limit}",
                 )
         if socialized(cur_g):
             cur_skew = cur_g.long - cur_g.short

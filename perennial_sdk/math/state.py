@@ -7,6 +7,7 @@ These mirror the contract structs field for field (spec §3.1, §4.1, §5); the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -60,6 +61,15 @@ class PositionState(_Convert):
             self.timestamp, self.maker + o.maker_pos - o.maker_neg, self.long + o.long_pos - o.long_neg,
             self.short + o.short_pos - o.short_neg,
         )
+
+    def max_magnitude_along(self, orders: Iterable[OrderState]) -> int:
+        """The largest magnitude this position reaches as ``orders`` apply in turn (``maxPendingMagnitude``)."""
+        walk = self.copy()
+        largest = max(walk.maker, walk.long, walk.short)
+        for order in orders:
+            walk.apply(order)
+            largest = max(largest, walk.maker, walk.long, walk.short)
+        return largest
 
     def apply(self, o: OrderState) -> None:
         """``PositionLib.update``: add the order's deltas and take its timestamp."""

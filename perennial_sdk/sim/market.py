@@ -298,12 +298,9 @@ class SimMarket:
         position = self._positions.get(account) or PositionState()
         orders = self._pending_orders.get(account, {})
         current = orders.get(local.current_id, OrderState())
-        walk = position.copy()
-        max_pending = max(walk.maker, walk.long, walk.short)
-        for order_id in range(local.latest_id + 1, local.current_id + 1):
-            if order_id in orders:
-                walk.apply(orders[order_id])
-                max_pending = max(max_pending, walk.maker, walk.long, walk.short)
+        max_pending = position.max_magnitude_along(
+            orders[i] for i in range(local.latest_id + 1, local.current_id + 1) if i in orders
+        )
         return AccountView(
             account=account, local=local.copy(), position=position.copy(),
             pending=(self._pendings.get(account) or OrderState()).copy(), current_order=current.copy(),
@@ -403,37 +400,32 @@ class SimMarket:
         self._global, self._position, self._pending = c.glob, c.position, c.pending
 
     def _settle_global(self, c: _Context) -> None:
+        self._process_ready_global(c)
+        if not self.ps.settle and c.latest_timestamp > c.position.timestamp:
+            self._process_global(c, c.glob.latest_id, c.latest_timestamp, None)
+
+    def _process_ready_global(self, c: _Context) -> None:
+        """Load the settlement context and process every global order the oracle has a version for."""
         c.version = self._versions.get(c.position.timestamp, _ZERO_VERSION)
         c.order_timestamp = c.position.timestamp
         price = self.oracle.record(c.position.timestamp).price
         c.order_price = price if price != 0 else c.glob.latest_price
-        latest_ts = c.latest_timestamp
         glob = c.glob
         while glob.current_id != glob.latest_id:
             nxt = self._pending_order.get(glob.latest_id + 1)
-            if nxt is None or nxt.timestamp > latest_ts:
+            if nxt is None or nxt.timestamp > c.latest_timestamp:
                 break
             self._process_global(c, glob.latest_id + 1, nxt.timestamp, nxt)
-        if not self.ps.settle and latest_ts > c.position.timestamp:
-            self._process_global(c, glob.latest_id, latest_ts, None)
 
     def _settle(self, c: _Context) -> None:
-        c.version = self._versions.get(c.position.timestamp, _ZERO_VERSION)
+        """``Market._settle``: ready global orders, ready local orders, then global and local sync."""
         acct_ckpts = self._checkpoints.get(c.account)
         if acct_ckpts is None:
             acct_ckpts = self._checkpoints[c.account] = {}
         c.checkpoint = acct_ckpts.get(c.local_position.timestamp, _ZERO_CHECKPOINT)
-        c.order_timestamp = c.position.timestamp
-        price = self.oracle.record(c.position.timestamp).price
-        c.order_price = price if price != 0 else c.glob.latest_price
-
+        self._process_ready_global(c)
         latest_ts = c.latest_timestamp
         glob, local = c.glob, c.local
-        while glob.current_id != glob.latest_id:
-            nxt = self._pending_order.get(glob.latest_id + 1)
-            if nxt is None or nxt.timestamp > latest_ts:
-                break
-            self._process_global(c, glob.latest_id + 1, nxt.timestamp, nxt)
         orders = self._pending_orders.get(c.account, {})
         while local.current_id != local.latest_id:
             nxt = orders.get(local.latest_id + 1)
@@ -558,13 +550,10 @@ class SimMarket:
         liquidator = self._liquidators.get((account, c.local.current_id))
         order_referrer = self._referrers.get((account, c.local.current_id))
         # max pending magnitude over the unsettled ids (before this order)
-        walk = c.local_position.copy()
-        max_pending = max(walk.maker, walk.long, walk.short)
-        for order_id in range(c.local.latest_id + 1, c.local.current_id + 1):
-            pending_id_order = acct_orders.get(order_id)
-            if pending_id_order is not None:
-                walk.apply(pending_id_order)
-                max_pending = max(max_pending, walk.maker, walk.long, walk.short)
+        # max pending magnitude over the unsettled ids (before this order)
+        max_pending = c.local_position.max_magnitude_along(
+            acct_orders[i] for i in range(c.local.latest_id + 1, c.local.current_id + 1) if i in acct_orders
+        )
 
         if c.current_timestamp > order_local.timestamp:
             order_local = OrderState(timestamp=c.current_timestamp)
