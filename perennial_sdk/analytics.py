@@ -444,7 +444,7 @@ class Capacity:
 
 
 def _efficient(maker: int, major: int, limit: int) -> bool:
-    return major == 0 or min(maker * B // major, B) >= limit
+    return efficiency(PositionState(maker=maker, long=major)) >= limit
 
 
 def capacity(view: MarketView, account: AccountView | None = None) -> Capacity:
