@@ -265,36 +265,19 @@ class TransactionSender:
     def _deliver(self, intent: _Intent) -> TxResult:
         broadcasts = replacements = 0
         while True:
-            nonce = self.nonces.reserve()
-            tx_hash = self._sign(intent, nonce, bump=0)
-            outcome = self._broadcast(tx_hash, intent.raw[tx_hash])
-            broadcasts += 1
-            if outcome != "nonce-taken":
-                break
-            # someone else used this nonce: our intent did not land; re-sync and sign anew
-            intent.hashes.remove(tx_hash)
-            self.nonces.resync()
-            self.simulate(intent.to, intent.data, intent.value)
-        deadline = time.monotonic() + self.confirm_timeout
-        last_send = time.monotonic()
-        while True:
-            receipt = self._receipt(intent.hashes)
+            nonce, sent = self._broadcast_new(intent)
+            broadcasts += sent
+            receipt, bumped = self._await_receipt(intent, nonce)
+            broadcasts += bumped
+            replacements += bumped
             if receipt is not None:
                 break
-            now = time.monotonic()
-            if now > deadline:
-                raise errors.RpcError(f"no receipt for {intent.hashes} within {self.confirm_timeout}s (nonce {nonce})")
-            if now - last_send > self.stuck_after:
-                if self.nonces.onchain() > nonce:  # mined under a hash we are about to see
-                    time.sleep(self.poll_interval)
-                    continue
-                replacements += 1
-                new_hash = self._sign(intent, nonce, bump=replacements)
-                if self._broadcast(new_hash, intent.raw[new_hash]) == "nonce-taken":
-                    pass  # the original (or an earlier replacement) was mined meanwhile
-                broadcasts += 1
-                last_send = now
-            time.sleep(self.poll_interval)
+            # our nonce was consumed by another transaction of this account while ours sat in the
+            # pool (the node accepted it, then mined the other one): nothing of ours landed; sign anew
+            intent.hashes.clear()
+            intent.raw.clear()
+            self.nonces.resync()
+            self.simulate(intent.to, intent.data, intent.value)
         status = int(receipt["status"], 16)
         result = TxResult(
             tx_hash=str(receipt["transactionHash"]), block_number=int(receipt["blockNumber"], 16), status=status,
@@ -304,6 +287,52 @@ class TransactionSender:
         if status != 1:
             raise self._mined_revert(intent, receipt)
         return result
+
+    def _broadcast_new(self, intent: _Intent) -> tuple[int, int]:
+        """Sign at the next nonce and broadcast until the node holds it; (nonce, broadcasts)."""
+        broadcasts = 0
+        while True:
+            nonce = self.nonces.reserve()
+            tx_hash = self._sign(intent, nonce, bump=0)
+            outcome = self._broadcast(tx_hash, intent.raw[tx_hash])
+            broadcasts += 1
+            if outcome != "nonce-taken":
+                return nonce, broadcasts
+            # someone else used this nonce: our intent did not land; re-sync and sign anew
+            intent.hashes.remove(tx_hash)
+            self.nonces.resync()
+            self.simulate(intent.to, intent.data, intent.value)
+
+    def _await_receipt(self, intent: _Intent, nonce: int) -> tuple[dict[str, Any] | None, int]:
+        """Wait for a receipt of any of the intent's hashes, replacing a stuck one with bumped fees.
+
+        Returns (receipt, replacements); the receipt is None when ``nonce`` was mined under a hash
+        that is none of ours (checked twice, a poll apart, so a receipt being indexed is not
+        mistaken for a foreign transaction). Raises RpcError after ``confirm_timeout``.
+        """
+        replacements = 0
+        deadline = time.monotonic() + self.confirm_timeout
+        last_send = time.monotonic()
+        foreign_seen = False
+        while True:
+            receipt = self._receipt(intent.hashes)
+            if receipt is not None:
+                return receipt, replacements
+            now = time.monotonic()
+            if now > deadline:
+                raise errors.RpcError(f"no receipt for {intent.hashes} within {self.confirm_timeout}s (nonce {nonce})")
+            if self.nonces.onchain() > nonce:
+                # a failed lookup raises rather than reading as "unknown": a guess here could send twice
+                if foreign_seen and all(self.rpc("eth_getTransactionByHash", [h]) is None for h in intent.hashes):
+                    return None, replacements
+                foreign_seen = True  # mined: ours (receipt on the next look) or another one
+            elif now - last_send > self.stuck_after:
+                replacements += 1
+                new_hash = self._sign(intent, nonce, bump=replacements)
+                if self._broadcast(new_hash, intent.raw[new_hash]) == "nonce-taken":
+                    pass  # the original (or an earlier replacement) was mined meanwhile
+                last_send = now
+            time.sleep(self.poll_interval)
 
     def _mined_revert(self, intent: _Intent, receipt: dict[str, Any]) -> errors.ContractError:
         block = hex(int(receipt["blockNumber"], 16) - 1)

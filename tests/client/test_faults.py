@@ -7,6 +7,8 @@ the client for its nonce. The books are then checked on the node directly.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from typing import Any
 
@@ -118,3 +120,54 @@ def _dev_key(index: int) -> str:
     from perennial_sdk.devnet import dev_accounts
 
     return str(dev_accounts(index + 1)[index].key.hex())
+
+
+def test_a_transaction_displaced_from_the_pool_is_signed_again_and_lands_once(
+    anvil: Any, w3: Web3, token: str
+) -> None:
+    """The node accepts the client's transaction, then mines another one of the same account at that
+    nonce (a higher-fee replacement from elsewhere): the client must notice that its nonce is gone, sign
+    again at the next nonce, and land exactly once — not wait for a receipt that can never come."""
+    deployer, racer = w3.eth.accounts[0], w3.eth.accounts[1]
+    dsu = w3.eth.contract(address=token, abi=abi.abi("DSU"))
+    w3.eth.wait_for_transaction_receipt(dsu.functions.transfer(racer, 10**24).transact({"from": deployer}))
+    proxy = FaultyProxy(anvil.url, rate=0.0, seed=3)
+    displaced: list[str] = []
+
+    def displace() -> None:
+        # wait until the client's transaction sits in the pool, outbid it at its nonce, mine that block
+        for _ in range(500):
+            pending = w3.provider.make_request("txpool_content", [])["result"]["pending"]  # type: ignore[arg-type]
+            mine = next((txs for who, txs in pending.items() if who.lower() == racer.lower()), None)
+            if mine:
+                (tx,) = mine.values()
+                fee = int(tx["maxFeePerGas"], 16) * 3
+                w3.eth.send_transaction({"from": racer, "to": racer, "value": 1, "nonce": int(tx["nonce"], 16),
+                                         "maxFeePerGas": fee, "maxPriorityFeePerGas": fee})
+                displaced.append(tx["hash"])
+                break
+            threading.Event().wait(0.01)
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+
+    def race(_: dict[str, Any]) -> None:
+        if not displaced and proxy.on_send_raw is race:
+            proxy.on_send_raw = None
+            w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+            threading.Thread(target=displace, daemon=True).start()
+
+    proxy.on_send_raw = race
+    key = Account.from_key(_dev_key(1))
+    try:
+        sender = _sender_for(w3, proxy.url, signer_from_key(key.key))
+        started = time.monotonic()
+        result = sender.send(token, _call("transfer(address,uint256)", deployer, 9_001), gas=100_000)
+        elapsed = time.monotonic() - started
+    finally:
+        w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+        proxy.close()
+    gone = w3.provider.make_request("eth_getTransactionByHash", [displaced[0]])  # type: ignore[arg-type]
+    assert gone["result"] is None  # ours really left the pool
+    assert result.tx_hash != displaced[0] and result.status == 1
+    assert _landed(w3, token, racer)[9_001] == 1
+    assert elapsed < 30  # noticed the lost nonce, did not sit out the 60 s confirmation timeout
