@@ -87,6 +87,7 @@ __all__ = [
     "MarketSettleOnlyError",
     "MarketStalePriceError",
     "MathError",
+    "MockAggregatorNotOwnerError",
     "MultiInvokerInvalidInstanceError",
     "MultiInvokerTransferFailedError",
     "MultiInvokerUnauthorizedError",
@@ -819,6 +820,13 @@ class StalePrice(PythError):
     signature: ClassVar[str] = "StalePrice()"
 
 
+class MockAggregatorNotOwnerError(OracleError):
+    """``MockAggregatorNotOwnerError()``: only the devnet feed's owner sets its answer."""
+
+    name: ClassVar[str] = "MockAggregatorNotOwnerError"
+    signature: ClassVar[str] = "MockAggregatorNotOwnerError()"
+
+
 class TestOracleNotOwnerError(OracleError):
     """``TestOracleNotOwnerError()``."""
 
@@ -917,6 +925,7 @@ CONTRACT_ERRORS: dict[str, type[ContractError]] = {
         MultiInvokerTransferFailedError,
         MultiInvokerUnauthorizedError,
         MultiInvokerUnsupportedActionError,
+        MockAggregatorNotOwnerError,
         Multicall3CallFailedError,
         Multicall3ValueMismatchError,
         NoFreshUpdate,
