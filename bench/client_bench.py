@@ -16,7 +16,6 @@ from web3 import Web3
 
 from perennial_sdk.abi import abi
 from perennial_sdk.client import (
-    MockPythPriceSource,
     PerennialClient,
     PositionUpdate,
     PriceCommit,
@@ -73,9 +72,7 @@ def main() -> None:
         print(f"rpc_requests_naive_10_markets {naive_provider.http_requests}")
         # one rebalance across three markets, committing a fresh price in the same transaction
         client.approve_collateral(devnet.deployment.multi_invoker)
-        source = MockPythPriceSource(fee_per_update=devnet.deployment.oracle.update_fee_wei)
-        for name, info in devnet.deployment.markets.items():
-            source.set(info.oracle_id, devnet.latest_price(name))
+        source = devnet.price_source()
         three = [devnet.deployment.markets[n].market for n in ("ETH", "BTC", "SOL")]
         legs = [PositionUpdate(three[0], maker=10 * U, collateral=50_000 * U),
                 PositionUpdate(three[1], maker=1 * U, collateral=50_000 * U),

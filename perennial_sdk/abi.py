@@ -12,9 +12,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+
 from perennial_sdk.errors import InputError
 
-__all__ = ["abi", "abi_type", "artifact", "bytecode", "contract_names", "manifest"]
+__all__ = ["abi", "abi_type", "artifact", "bytecode", "contract_names", "encode_call", "manifest", "split_types"]
 
 ABI = list[dict[str, Any]]
 
@@ -60,3 +63,26 @@ def abi_type(param: dict[str, Any]) -> str:
     if kind.startswith("tuple"):
         return "(" + ",".join(abi_type(c) for c in param["components"]) + ")" + kind[5:]
     return kind
+
+
+def split_types(types: str) -> list[str]:
+    """The top-level ABI types of a comma-separated list (tuples kept whole): ``"a,(b,c)[]"`` → ``["a", "(b,c)[]"]``."""
+    out, depth, cur = [], 0, ""
+    for ch in types:
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        cur += ch
+    if cur:
+        out.append(cur)
+    return out
+
+
+def encode_call(signature: str, *args: Any) -> str:
+    """0x-hex calldata of ``signature`` (e.g. ``"commit(bytes32[],uint256,bytes)"``) with ``args``; the
+    explicit signature picks the overload, so nothing is ambiguous."""
+    types = split_types(signature[signature.index("(") + 1 : -1])
+    return "0x" + (keccak(text=signature)[:4] + encode(types, list(args))).hex()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from web3 import HTTPProvider, Web3
 
 from perennial_sdk import analytics, errors
-from perennial_sdk.client import MockPythPriceSource, PerennialClient, PriceCommit, signer_from_key
+from perennial_sdk.client import PerennialClient, PriceCommit, signer_from_key
 from perennial_sdk.devnet import Devnet, dev_accounts
 from perennial_sdk.fixed import B
 from vaults.books import VaultSeries
@@ -133,7 +133,7 @@ def run_devnet_demo(
             account=signer_from_key(keys[1].key),
         )
         names = {info.market.lower(): name for name, info in dn.deployment.markets.items()}
-        source = MockPythPriceSource(fee_per_update=dn.deployment.oracle.update_fee_wei)
+        source = dn.price_source()
         paths = {
             name: GbmJumps(start_price=dn.latest_price(name), volatility=cfg.volatility).generate(
                 steps, cfg.step_seconds, seed=cfg.seed + i)
@@ -176,7 +176,7 @@ def run_devnet_demo(
                     state = portfolio.markets[leg.market.lower()]
                     if snapshot.block_timestamp + 12 - state.view.latest_timestamp >= state.view.ps.stale_after:
                         info = dn.deployment.markets[state.name]
-                        source.set(info.oracle_id, state.price)
+                        source.set(info.feed_id, state.price)
                         commits.append(PriceCommit(leg.market, source))
                 done = ClientExecutor(client, commits).execute(plan.legs)
                 result.rebalances += done.transactions

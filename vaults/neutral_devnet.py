@@ -17,6 +17,7 @@ from web3 import HTTPProvider, Web3
 
 from perennial_sdk import analytics, errors
 from perennial_sdk.client import (
+    DevStorkPriceSource,
     MockPythPriceSource,
     PerennialClient,
     PositionUpdate,
@@ -74,9 +75,9 @@ class NeutralDevnetResult(NeutralSeries):
 class _FreshPriceExecutor:
     """A ClientExecutor that commits a fresh price in the same transaction when the latest is stale."""
 
-    def __init__(self, client: PerennialClient, source: MockPythPriceSource, oracle_id: str,
+    def __init__(self, client: PerennialClient, source: MockPythPriceSource | DevStorkPriceSource, feed_id: str,
                  read: Callable[[], Portfolio]) -> None:
-        self.client, self.source, self.oracle_id, self.read = client, source, oracle_id, read
+        self.client, self.source, self.feed_id, self.read = client, source, feed_id, read
         self.transactions = 0
 
     def execute(self, legs: Sequence[PositionUpdate]) -> Execution:
@@ -85,7 +86,7 @@ class _FreshPriceExecutor:
         for leg in legs:
             state = portfolio.markets[leg.market.lower()]
             if portfolio.time + 12 - state.view.latest_timestamp >= state.view.ps.stale_after:
-                self.source.set(self.oracle_id, state.price)
+                self.source.set(self.feed_id, state.price)
                 commits.append(PriceCommit(leg.market, self.source))
         done = ClientExecutor(self.client, commits).execute(legs)
         self.transactions += done.transactions
@@ -165,9 +166,9 @@ def run_neutral_devnet(
         return read
 
     read_maker, read_hedge = reader(maker), reader(hedge)
-    source = MockPythPriceSource(fee_per_update=dn.deployment.oracle.update_fee_wei)
-    maker_exec = _FreshPriceExecutor(clients[maker], source, info.oracle_id, read_maker)
-    hedge_exec = _FreshPriceExecutor(clients[hedge], source, info.oracle_id, read_hedge)
+    source = dn.price_source()
+    maker_exec = _FreshPriceExecutor(clients[maker], source, info.feed_id, read_maker)
+    hedge_exec = _FreshPriceExecutor(clients[hedge], source, info.feed_id, read_hedge)
     path = swing_path(dn.latest_price(cfg.market), cfg.steps, amplitude=cfg.amplitude, seed=cfg.seed)
     dn.commit_requested(cfg.market, path[0])
     result = NeutralDevnetResult(config=cfg)

@@ -21,8 +21,8 @@ from perennial_sdk.client._events import decode_logs
 from perennial_sdk.client._history import AccountHistory, realized_history
 from perennial_sdk.client._prices import PriceSource, PriceUpdate
 from perennial_sdk.client._snapshot import LENS_ADDRESS, Snapshot, decode_snapshot, lens_call
-from perennial_sdk.client._tx import TransactionSender, TxResult
-from perennial_sdk.errors import InputError, RpcError
+from perennial_sdk.client._tx import TransactionSender, TransientRpcError, TxResult
+from perennial_sdk.errors import ContractError, InputError, RpcError
 from perennial_sdk.math.order import MAGIC_UNCHANGED, MAGIC_WITHDRAW_ALL
 from perennial_sdk.math.preflight import preflight_update
 from perennial_sdk.revert import decode_revert
@@ -32,26 +32,19 @@ __all__ = ["PerennialClient", "PositionUpdate", "PriceCommit", "TxRequest"]
 MAX_UINT = 2**256 - 1
 
 
-def _call(signature: str, *args: Any) -> str:
-    """ABI-encode a call by its signature (explicit overloads, no ambiguity)."""
-    types = signature[signature.index("(") + 1 : -1]
-    arg_types = _split_types(types)
-    return "0x" + (keccak(text=signature)[:4] + encode(arg_types, list(args))).hex()
+_call = abi_files.encode_call
 
 
-def _split_types(types: str) -> list[str]:
-    out, depth, cur = [], 0, ""
-    for ch in types:
-        if ch == "," and depth == 0:
-            out.append(cur)
-            cur = ""
-            continue
-        depth += ch == "("
-        depth -= ch == ")"
-        cur += ch
-    if cur:
-        out.append(cur)
-    return out
+@dataclass(frozen=True, slots=True)
+class _KeeperPath:
+    """Where a market's prices are committed: the keeper ``factory``, its ``keeper_oracle`` instance,
+    the ``oracle_id`` and the ``underlying_id`` (the price feed the factory verifies), ``validFrom``."""
+
+    factory: str
+    keeper_oracle: str
+    oracle_id: str
+    underlying_id: str
+    valid_from: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +107,7 @@ class PerennialClient:
         self.account = account
 
         self._sender: TransactionSender | None = None
-        self._oracle_info: dict[str, tuple[str, str, int]] = {}
+        self._oracle_info: dict[str, _KeeperPath] = {}
 
     def __repr__(self) -> str:
         who = getattr(self.account, "address", None)
@@ -308,10 +301,10 @@ class PerennialClient:
 
     def commit_price(self, market: str, source: PriceSource, *, version: int | None = None) -> TxResult:
         """Commit a price through the keeper factory (a requested ``version`` or, by default, a fresh one)."""
-        factory, oracle_id, _ = self._oracle(market)
+        keeper = self._oracle(market)
         version, update = self._price_update(market, source, version)
-        data = _call("commit(bytes32[],uint256,bytes)", [bytes.fromhex(oracle_id[2:])], version, update.data)
-        return self.sender.send(factory, data, value=update.fee)
+        data = _call("commit(bytes32[],uint256,bytes)", [bytes.fromhex(keeper.oracle_id[2:])], version, update.data)
+        return self.sender.send(keeper.factory, data, value=update.fee)
 
     def rebalance(self, updates: Sequence[PositionUpdate], *, commits: Sequence[PriceCommit] = (),
                   snapshot: Snapshot | None = None) -> TxResult:
@@ -332,10 +325,11 @@ class PerennialClient:
         value = 0
         committed: dict[str, tuple[int, int]] = {}
         for c in commits:
-            factory, oracle_id, _ = self._oracle(c.market)
+            keeper = self._oracle(c.market)
             version, update = self._price_update(c.market, c.source, None)
             args = encode(["address", "uint256", "bytes32[]", "uint256", "bytes", "bool"],
-                          [factory, update.fee, [bytes.fromhex(oracle_id[2:])], version, update.data, True])
+                          [keeper.factory, update.fee, [bytes.fromhex(keeper.oracle_id[2:])], version, update.data,
+                           True])
             invocations.append((6, args))
             value += update.fee
             committed[c.market.lower()] = (version, update.price)
@@ -365,26 +359,57 @@ class PerennialClient:
 
     # ------------------------------------------------------------------------------- helpers
     def _price_update(self, market: str, source: PriceSource, version: int | None) -> tuple[int, PriceUpdate]:
-        """(version, update data) for a commit: a fresh version (``min(now, current − 1)``) by default."""
-        factory, oracle_id, valid_from = self._oracle(market)
+        """(version, update data) for a commit: a fresh version (``min(now, current − 1)``) by default.
+
+        A source that serves only its latest value (Stork) answers with its own publish time; a
+        fresh commit then goes to the version that time is valid for (``publish_time − validFrom``).
+        """
+        keeper = self._oracle(market)
+        fresh = version is None
         if version is None:
             block = self._read("eth_getBlockByNumber", ["latest", False])
             now = int(block["timestamp"], 16)
-            current = int(self._read("eth_call", [{"to": factory, "data": _call("current()")}, "latest"]), 16)
+            current = int(self._read("eth_call", [{"to": keeper.factory, "data": _call("current()")}, "latest"]), 16)
             version = min(now, current - 1)
-        return version, source.update(oracle_id, version + valid_from)
+        update = source.update(keeper.underlying_id, version + keeper.valid_from)
+        if fresh and update.publish_time != version + keeper.valid_from:
+            version = min(version, update.publish_time - keeper.valid_from)
+        return version, update
 
-    def _oracle(self, market: str) -> tuple[str, str, int]:
-        """(keeper factory, oracle id, validFrom) of ``market``'s keeper oracle (cached)."""
+    def _oracle(self, market: str) -> _KeeperPath:
+        """The keeper path of ``market``'s oracle (cached).
+
+        ``Market.oracle()`` is either a keeper oracle (the SDK's devnet contracts) or Perennial's
+        ``Oracle``, which routes to the keeper oracle of its current epoch (``oracles(global().current)``).
+        The keeper oracle's ``factory()`` is the keeper factory; its ``ids`` / ``toUnderlyingId`` give
+        the oracle id and the price feed it verifies.
+        """
         key = market.lower()
         if key not in self._oracle_info:
             rpc = self.sender.rpc if self.account is not None else self._read
-            oracle = "0x" + str(rpc("eth_call", [{"to": market, "data": _call("oracle()")}, "latest"]))[-40:]
-            factory = "0x" + str(rpc("eth_call", [{"to": oracle, "data": _call("factory()")}, "latest"]))[-40:]
-            oracle_id = "0x" + str(rpc("eth_call", [{"to": oracle, "data": _call("id()")}, "latest"]))[2:66]
-            params = str(rpc("eth_call", [{"to": factory, "data": _call("parameter()")}, "latest"]))[2:]
-            valid_from = int(params[64 * 4 : 64 * 5], 16) if len(params) >= 64 * 5 else 0  # KeeperOracleParameter.validFrom
-            self._oracle_info[key] = (to_checksum_address(factory), oracle_id, valid_from)
+
+            def word(to: str, data: str, index: int = 0) -> str:
+                result = str(rpc("eth_call", [{"to": to, "data": data}, "latest"]))[2:]
+                return result[64 * index : 64 * (index + 1)]
+
+            oracle = to_checksum_address("0x" + word(market, _call("oracle()"))[-40:])
+            provider = oracle
+            try:
+                current = int(word(oracle, _call("global()")), 16)
+                epoch = word(oracle, _call("oracles(uint256)", current))
+                if len(epoch) == 64 and int(epoch, 16) != 0:
+                    provider = to_checksum_address("0x" + epoch[-40:])
+            except ContractError:
+                pass  # not an Oracle (no ``oracles(uint256)``): the market's oracle is the keeper oracle
+            except RpcError as exc:  # the key-less read path reports a revert as an RpcError
+                if isinstance(exc, TransientRpcError) or "revert" not in str(exc).lower():
+                    raise
+            factory = to_checksum_address("0x" + word(provider, _call("factory()"))[-40:])
+            oracle_id = "0x" + word(factory, _call("ids(address)", provider))
+            underlying = "0x" + word(factory, _call("toUnderlyingId(bytes32)", bytes.fromhex(oracle_id[2:])))
+            valid_from = word(factory, _call("parameter()"), 4)  # KeeperOracleParameter.validFrom
+            self._oracle_info[key] = _KeeperPath(factory, provider, oracle_id, underlying,
+                                                 int(valid_from, 16) if valid_from else 0)
         return self._oracle_info[key]
 
     def _read(self, method: str, params: list[Any]) -> Any:

@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from eth_typing import ChecksumAddress
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -96,13 +96,25 @@ class OracleConfig(_Model):
 
 
 class MarketInfo(_Model):
-    """One deployed market: the market clone, its keeper oracle and the Pyth feed it reads."""
+    """One deployed market: the market, its oracle, the keeper oracle behind it and the feed it reads.
+
+    ``oracle`` is what ``Market.oracle()`` returns. On the SDK's contracts that is the keeper oracle
+    itself; on Perennial's own bytecode it is an ``Oracle`` that routes to ``keeper_oracle`` (the
+    instance of the keeper factory that keepers commit to).
+    """
 
     name: str
     market: Address
     oracle: Address
     oracle_id: Bytes32
-    pyth_feed: Bytes32
+    feed_id: Bytes32
+    """The price feed the keeper factory verifies: a Pyth feed id, or a Stork encoded asset id."""
+    keeper_oracle: Address | None = None
+
+    @property
+    def provider(self) -> str:
+        """The keeper oracle keepers commit to (``keeper_oracle``, else ``oracle``)."""
+        return self.keeper_oracle or self.oracle
 
 
 class Deployment(_Model):
@@ -119,8 +131,13 @@ class Deployment(_Model):
     dsu: Address
     usdc: Address
     reserve: Address
-    pyth: Address
-    pyth_factory: Address
+    keeper_factory: Address
+    """The keeper factory prices are committed through (PythFactory, or Perennial's StorkFactory)."""
+    pyth: Address | None = None
+    """MockPyth, when ``price_feed`` is ``"pyth"``."""
+    stork: Address | None = None
+    """The Stork verifier (the SDK's MockStork), when ``price_feed`` is ``"stork"``."""
+    price_feed: Literal["pyth", "stork"] = "pyth"
     multicall3: Address
     multi_invoker: Address
     markets: dict[str, MarketInfo]
@@ -157,14 +174,19 @@ class Deployment(_Model):
             "DSU": self.dsu,
             "USDC": self.usdc,
             "SimpleReserve": self.reserve,
-            "MockPyth": self.pyth,
-            "PythFactory": self.pyth_factory,
+            "PythFactory" if self.price_feed == "pyth" else "StorkFactory": self.keeper_factory,
             "Multicall3": self.multicall3,
             "MultiInvoker": self.multi_invoker,
         }
+        if self.pyth:
+            out["MockPyth"] = self.pyth
+        if self.stork:
+            out["MockStork"] = self.stork
         for name, info in self.markets.items():
             out[f"market.{name}"] = info.market
             out[f"oracle.{name}"] = info.oracle
+            if info.keeper_oracle:
+                out[f"keeper_oracle.{name}"] = info.keeper_oracle
         return out
 
     def chain_deployment(self) -> ChainDeployment:
@@ -177,7 +199,7 @@ class Deployment(_Model):
             protocol_version="2.4 (devnet contracts)",
             market_factory=self.factory,
             multi_invoker=self.multi_invoker,
-            keeper_factory=self.pyth_factory,
+            keeper_factory=self.keeper_factory,
             multicall3=self.multicall3,
             usdc=self.usdc,
             markets=tuple(info.market for info in self.markets.values()),
@@ -283,7 +305,7 @@ def deploy_protocol(
         send(market.functions.updateRiskParameter(risk), sender=coord)
         infos[name] = MarketInfo(
             name=name, market=market_address, oracle=oracle_address,
-            oracle_id=PYTH_FEEDS[name], pyth_feed=PYTH_FEEDS[name],
+            oracle_id=PYTH_FEEDS[name], feed_id=PYTH_FEEDS[name],
         )
 
     # 8: periphery
@@ -294,7 +316,7 @@ def deploy_protocol(
     deployment = Deployment(
         chain_id=w3.eth.chain_id, owner=owner, coordinator=coord, engine=engine, core=core,
         market_implementation=implementation, factory=factory_address, dsu=dsu, usdc=usdc,
-        reserve=reserve, pyth=pyth, pyth_factory=pyth_factory_address, multicall3=multicall,
+        reserve=reserve, pyth=pyth, keeper_factory=pyth_factory_address, multicall3=multicall,
         multi_invoker=invoker, markets=infos, oracle=config,
         source_hash=str(abi_files.manifest().get("sourceHash", "")),
     )

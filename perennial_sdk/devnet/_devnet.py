@@ -35,6 +35,8 @@ from web3.types import TxReceipt
 
 from perennial_sdk import abi as abi_files
 from perennial_sdk import presets
+from perennial_sdk.client._prices import MockPythPriceSource
+from perennial_sdk.client._stork import DevStorkPriceSource
 
 from ._anvil import AnvilHandle, _state_json, launch_anvil, tools_dir
 from ._chain import Chain, SnapshotId
@@ -458,8 +460,21 @@ class Devnet:
         return self.contract("Market", self.deployment.market(name).market)
 
     def oracle(self, name: str) -> Contract:
-        """The ``KeeperOracle`` of market ``name``."""
-        return self.contract("KeeperOracle", self.deployment.market(name).oracle)
+        """The ``KeeperOracle`` of market ``name`` (on Perennial's own bytecode: the one behind its ``Oracle``)."""
+        return self.contract("KeeperOracle", self.deployment.market(name).provider)
+
+    def price_source(self) -> MockPythPriceSource | DevStorkPriceSource:
+        """A client :class:`~perennial_sdk.client.PriceSource` this deployment's keeper factory accepts
+        (MockPyth data, or Stork values signed with the devnet publisher key), holding each market's
+        latest price under its feed id (``deployment.markets[name].feed_id``); ``set`` changes them."""
+        source: MockPythPriceSource | DevStorkPriceSource
+        if self.deployment.price_feed == "stork":
+            source = DevStorkPriceSource()
+        else:
+            source = MockPythPriceSource(fee_per_update=self.deployment.oracle.update_fee_wei)
+        for name, info in self.deployment.markets.items():
+            source.set(info.feed_id, self.latest_price(name))
+        return source
 
     def reader(self, name: str) -> MarketReader:
         """Typed reads (pydantic models) of market ``name``."""
@@ -471,13 +486,16 @@ class Devnet:
         return self.contract("MarketFactory", self.deployment.factory)
 
     @property
-    def pyth_factory(self) -> Contract:
-        """The ``PythFactory`` (keeper factory)."""
-        return self.contract("PythFactory", self.deployment.pyth_factory)
+    def keeper_factory(self) -> Contract:
+        """The keeper factory (``PythFactory``; on Perennial's own bytecode its ``StorkFactory``, whose
+        keeper surface — ``commit``, ``settle``, ``current``, ``parameter``, ``oracles`` — is the same)."""
+        return self.contract("PythFactory", self.deployment.keeper_factory)
 
     @property
     def pyth(self) -> Contract:
-        """The ``MockPyth``."""
+        """The ``MockPyth`` (DevnetValueError on a Stork deployment, which has none)."""
+        if self.deployment.pyth is None:
+            raise DevnetValueError("pyth", None, f"this deployment's price feed is {self.deployment.price_feed}")
         return self.contract("MockPyth", self.deployment.pyth)
 
     @property

@@ -1,4 +1,7 @@
-"""The keeper path of a devnet: MockPyth update data → ``PythFactory.commit`` → settlement callbacks.
+"""The keeper path of a devnet: signed price data → ``KeeperFactory.commit`` → settlement callbacks.
+
+The data is MockPyth update data for the SDK's ``PythFactory``, or Stork-signed values (signed with
+the devnet's Stork publisher key) for Perennial's own ``StorkFactory`` on a records deployment.
 
 Times are pinned with ``evm_setNextBlockTimestamp``, so each commit lands at a known block time:
 requested versions ``T`` are committed ``valid_from`` seconds after ``T`` (or right away when that
@@ -18,6 +21,7 @@ from eth_abi.abi import encode as abi_encode
 from web3 import Web3
 
 from perennial_sdk import abi as abi_files
+from perennial_sdk.client._stork import DEVNET_STORK_KEY, encode_stork_update, sign_stork_value
 
 from ._chain import Chain
 from ._deploy import Deployment
@@ -74,8 +78,8 @@ class Keeper:
         self.tx = tx or Transactor(w3)
         self.chain = Chain(w3)
         self._oracles: dict[str, Any] = {}
-        self._factory = w3.eth.contract(address=Web3.to_checksum_address(deployment.pyth_factory),
-                                        abi=abi_files.abi("PythFactory"))
+        self._factory = w3.eth.contract(address=Web3.to_checksum_address(deployment.keeper_factory),
+                                        abi=abi_files.abi("PythFactory"))  # the keeper surface of any KeeperFactory
 
     def __repr__(self) -> str:
         return f"Keeper(keeper={self.keeper}, markets={list(self.deployment.markets)})"
@@ -86,9 +90,18 @@ class Keeper:
         if cached is None:
             info = self.deployment.market(market)
             cached = self._oracles[market] = self.w3.eth.contract(
-                address=Web3.to_checksum_address(info.oracle), abi=abi_files.abi("KeeperOracle")
+                address=Web3.to_checksum_address(info.provider), abi=abi_files.abi("KeeperOracle")
             )
         return cached
+
+    def update_data(self, market: str, price: int, publish_time: int) -> bytes:
+        """Update data carrying ``price`` (raw 6-decimal) for ``market``'s feed, published at ``publish_time``:
+        MockPyth data, or a Stork value signed with the devnet publisher key."""
+        info = self.deployment.market(market)
+        if self.deployment.price_feed == "stork":
+            value = sign_stork_value(DEVNET_STORK_KEY, info.feed_id, publish_time * 10**9, price * 10**12)
+            return encode_stork_update([value])
+        return update_data(info.feed_id, price, publish_time, expo=self.deployment.oracle.expo)
 
     def outstanding(self, market: str) -> list[int]:
         """The requested versions of ``market`` not committed yet, oldest first."""
@@ -105,9 +118,9 @@ class Keeper:
         info = self.deployment.market(market)
         fn = self._factory.functions.commit([bytes.fromhex(info.oracle_id[2:])], version, data)
         self.chain.set_next_block_timestamp(block_time)
-        value = self.deployment.oracle.update_fee_wei if data else 0
+        value = self.deployment.oracle.update_fee_wei if data and self.deployment.price_feed == "pyth" else 0
         self.tx.send_raw(fn.address, function_data(fn), sender=self.keeper, value=value,
-                     label=f"PythFactory.commit({market}@{version})")
+                         label=f"KeeperFactory.commit({market}@{version})")
 
     def commit_requested(self, market: str, price: int, *, settle: bool = True) -> list[Commit]:
         """Commit every outstanding requested version of ``market`` at ``price``, oldest first.
@@ -126,10 +139,7 @@ class Keeper:
             latest_block = self.chain.timestamp()
             block_time = max(latest_block + 1, version + max(1, config.valid_from))
             fresh = block_time <= version + config.timeout
-            data = (
-                update_data(info.pyth_feed, price, version + config.valid_from, expo=config.expo)
-                if fresh else b""
-            )
+            data = self.update_data(market, price, version + config.valid_from) if fresh else b""
             self._commit(market, version, block_time, data)
             _, recorded, valid = self.tx.read(oracle.functions.at(version))[0]
             settled = 0
@@ -140,7 +150,7 @@ class Keeper:
                         [bytes.fromhex(info.oracle_id[2:])], [version], [len(callbacks)]
                     )
                     self.tx.send_raw(fn.address, function_data(fn), sender=self.keeper,
-                                 label=f"PythFactory.settle({market}@{version})")
+                                 label=f"KeeperFactory.settle({market}@{version})")
                     settled = len(callbacks)
             commits.append(Commit(market, version, int(recorded), bool(valid), True, settled))
         return commits
@@ -153,7 +163,6 @@ class Keeper:
         """
         _check_price(price)
         config = self.deployment.oracle
-        info = self.deployment.market(market)
         commits = self.commit_requested(market, price)
         latest_version, _, _ = self.latest(market)
         latest_block = self.chain.timestamp()
@@ -170,7 +179,7 @@ class Keeper:
             raise DevnetValueError(
                 "at", version, f"must be before the outstanding requested version {pending[0]}"
             )
-        data = update_data(info.pyth_feed, price, version + config.valid_from, expo=config.expo)
+        data = self.update_data(market, price, version + config.valid_from)
         self._commit(market, version, block_time, data)
         commits.append(Commit(market, version, price, True, False))
         return commits

@@ -10,6 +10,7 @@ from web3 import Web3
 
 from perennial_sdk import errors, presets
 from perennial_sdk.client import (
+    DevStorkPriceSource,
     MockPythPriceSource,
     PerennialClient,
     PositionUpdate,
@@ -36,11 +37,8 @@ def _client(devnet: Devnet, index: int) -> tuple[PerennialClient, RecordingHTTPP
     return client, provider
 
 
-def _mock_source(devnet: Devnet) -> MockPythPriceSource:
-    source = MockPythPriceSource(fee_per_update=devnet.deployment.oracle.update_fee_wei)
-    for name, info in devnet.deployment.markets.items():
-        source.set(info.oracle_id, devnet.latest_price(name))
-    return source
+def _mock_source(devnet: Devnet) -> MockPythPriceSource | DevStorkPriceSource:
+    return devnet.price_source()
 
 
 def test_snapshot_is_one_request_for_1_3_and_10_markets(devnet: Devnet) -> None:
@@ -82,7 +80,7 @@ def test_every_write_operation(devnet: Devnet) -> None:
     assert taker.snapshot(markets=[eth]).account_in(eth).position.long == 5 * U
     # time passes, a keeper commits a fresh price through the client: funding and interest accrue
     devnet.advance_time(3_600)
-    source.set(dep.markets["ETH"].oracle_id, devnet.latest_price("ETH") + 10 * U)
+    source.set(dep.markets["ETH"].feed_id, devnet.latest_price("ETH") + 10 * U)
     keeper.commit_price(eth, source)
     before = snap.account_in(eth).local.collateral
     after = maker.snapshot(markets=[eth]).account_in(eth)
@@ -106,16 +104,20 @@ def test_every_write_operation(devnet: Devnet) -> None:
     taker.deposit(eth, 2_000 * U)
     taker.update(eth, long=20 * U)
     devnet.commit_requested("ETH", devnet.latest_price("ETH"))
-    source.set(dep.markets["ETH"].oracle_id, devnet.latest_price("ETH") * 93 // 100)
+    source.set(dep.markets["ETH"].feed_id, devnet.latest_price("ETH") * 93 // 100)
     keeper.commit_price(eth, source)
     result = keeper.liquidate(eth, taker.sender.address)
     assert result.events_named("OrderCreated")[0].args["order"]["protection"] == 1
-    devnet.commit_requested("ETH", devnet.latest_price("ETH"))
+    (liquidated,) = devnet.commit_requested("ETH", devnet.latest_price("ETH"))
     keeper.settle(eth, taker.sender.address)
     claimable = keeper.snapshot(markets=[eth]).account_in(eth).local.claimable
-    assert claimable > 0
+    # the liquidator is credited the version's liquidation fee: the oracle's settlement fee × the risk
+    # parameter's multiple (spec §4.3); the records' gas oracles price keeper work at 0, so 0 there
+    fee = -int(devnet.reader("ETH").versions(liquidated.version).liquidation_fee)
+    assert claimable == fee
+    assert (fee > 0) == (dep.oracle.sync_fee > 0)
     claimed = keeper.claim_fee(eth)
-    assert claimed.events_named("FeeClaimed")[0].args["amount"] == claimable
+    assert [e.args["amount"] for e in claimed.events_named("FeeClaimed")] == ([claimable] if claimable else [])
 
 
 def test_rebalance_across_three_markets_with_price_commits_is_one_transaction(devnet: Devnet) -> None:

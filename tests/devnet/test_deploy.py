@@ -64,7 +64,7 @@ def _risk_tuple(devnet: Devnet, risk: models.RiskParameter) -> tuple[object, ...
 def test_keeper_oracle_settings(devnet: Devnet) -> None:
     config = devnet.deployment.oracle
     assert config == OracleConfig()  # Arbitrum-like: 5 s granularity, [+2 s, +7 s], 30 s timeout
-    pf = devnet.pyth_factory.functions
+    pf = devnet.keeper_factory.functions
     latest_granularity, granularity, _effective, oracle_fee, valid_from, valid_to = pf.parameter().call()
     assert (granularity, oracle_fee, valid_from, valid_to) == (5, 0, 2, 7)
     assert latest_granularity == 1
@@ -73,13 +73,13 @@ def test_keeper_oracle_settings(devnet: Devnet) -> None:
     assert pf.pyth().call() == devnet.deployment.pyth
     for name, info in devnet.deployment.markets.items():
         feed = bytes.fromhex(PYTH_FEEDS[name][2:])
-        assert info.oracle_id == info.pyth_feed == PYTH_FEEDS[name]
+        assert info.oracle_id == info.feed_id == PYTH_FEEDS[name]
         assert pf.oracles(feed).call() == info.oracle
         assert pf.toUnderlyingId(feed).call() == feed
         oracle = devnet.oracle(name).functions
         assert oracle.market().call() == info.market
         assert oracle.timeout().call() == 30
-        assert oracle.factory().call() == devnet.deployment.pyth_factory
+        assert oracle.factory().call() == devnet.deployment.keeper_factory
 
 
 def test_wiring(devnet: Devnet) -> None:

@@ -63,8 +63,8 @@ def test_cold_build_fills_a_new_cache_then_starts_warm(tmp_path: Path) -> None:
     config = {"markets": ("SOL",), "prices": {"SOL": 140 * U}, "oracle": OracleConfig(granularity=10, timeout=60)}
     with Devnet.start(**config, cache_directory=tmp_path) as cold:  # type: ignore[arg-type]
         assert list(cold.deployment.markets) == ["SOL"] and cold.latest_price("SOL") == 140 * U
-        assert cold.pyth_factory.functions.parameter().call()[1] == 10
-        assert cold.pyth_factory.functions.timeout().call() == 60
+        assert cold.keeper_factory.functions.parameter().call()[1] == 10
+        assert cold.keeper_factory.functions.timeout().call() == 60
         first = cold.deployment
     assert len(list(tmp_path.glob("*.state.json"))) == 1 and len(list(tmp_path.glob("*.meta.json"))) == 1
     with Devnet.start(**config, cache_directory=tmp_path) as warm:  # type: ignore[arg-type]

@@ -63,13 +63,13 @@ def test_requested_version_past_timeout_is_committed_invalid(devnet: Devnet, mak
     # within the timeout an invalid commit is refused, by name
     devnet.chain.time_travel(to_timestamp=version + 1)
     with pytest.raises(errors.KeeperOracleInvalidPriceError):
-        devnet.send(devnet.pyth_factory.functions.commit(
+        devnet.send(devnet.keeper_factory.functions.commit(
             [bytes.fromhex(devnet.deployment.markets["ETH"].oracle_id[2:])], version, b""), devnet.keeper)
 
     devnet.chain.time_travel(to_timestamp=version + config.timeout + 1)
     # past it, even a valid price update is recorded invalid, at the previous price
-    data = update_data(devnet.deployment.markets["ETH"].pyth_feed, 3_500 * U, version + config.valid_from)
-    devnet.send(devnet.pyth_factory.functions.commit(
+    data = update_data(devnet.deployment.markets["ETH"].feed_id, 3_500 * U, version + config.valid_from)
+    devnet.send(devnet.keeper_factory.functions.commit(
         [bytes.fromhex(devnet.deployment.markets["ETH"].oracle_id[2:])], version, data), devnet.keeper,
         value=config.update_fee_wei)
     timestamp, price, valid = devnet.oracle("ETH").functions.latest().call()
@@ -119,7 +119,7 @@ def test_commit_price_commits_outstanding_requests_first(devnet: Devnet, maker: 
 
 
 def test_update_data_is_mockpyths(devnet: Devnet) -> None:
-    feed = devnet.deployment.markets["BTC"].pyth_feed
+    feed = devnet.deployment.markets["BTC"].feed_id
     ours = update_data(feed, 61_234_567_891, 1_750_000_123)
     theirs = devnet.pyth.functions.createPriceFeedUpdateData(
         bytes.fromhex(feed[2:]), 6_123_456_789_100, 0, -8, 6_123_456_789_100, 0, 1_750_000_123, 1_750_000_122
@@ -140,8 +140,8 @@ def test_multi_invoker_commits_a_fresh_price_and_updates_in_one_transaction(devn
     fee = (0, "0x0000000000000000000000000000000000000000")
     commit = encode(
         ["address", "uint256", "bytes32[]", "uint256", "bytes", "bool"],
-        [devnet.deployment.pyth_factory, 1, [oracle_id], now - 1,
-         update_data(info.pyth_feed, 3_050 * U, now - 1 + devnet.deployment.oracle.valid_from), True],
+        [devnet.deployment.keeper_factory, 1, [oracle_id], now - 1,
+         update_data(info.feed_id, 3_050 * U, now - 1 + devnet.deployment.oracle.valid_from), True],
     )
     position = encode(
         ["address", "uint256", "uint256", "uint256", "int256", "bool", "(uint256,address)", "(uint256,address)"],
@@ -190,7 +190,7 @@ def test_pyth_price_control_plants_mockpyth(devnet: Devnet) -> None:
     address = Web3.to_checksum_address("0x00000000000000000000000000000000000c0de5")
     control = PythPriceControl(devnet.w3, address, update_fee_wei=3)
     control.install()
-    feed = devnet.deployment.markets["ETH"].pyth_feed
+    feed = devnet.deployment.markets["ETH"].feed_id
     published = devnet.now()
     control.set(feed, 2_500 * U, publish_time=published)
     price, expo, publish = control.get(feed)

@@ -2,7 +2,8 @@
 
     PERENNIAL_DEPLOYMENTS_DIR=/path/to/perennial-v2/packages/deploy/deployments/perennial ./run test
 runs this module and makes the session's ``devnet`` fixture (so every client and integration test)
-use the real Market / MarketFactory / libraries at their real addresses.
+use the real Market / MarketFactory / OracleFactory / Oracle / StorkFactory / KeeperOracle /
+MultiInvoker and libraries at their real addresses, over the SDK's mocks of their externals.
 """
 
 from __future__ import annotations
@@ -10,23 +11,51 @@ from __future__ import annotations
 import os
 
 import pytest
+from eth_account import Account
 from web3 import Web3
 
-from perennial_sdk.client import PerennialClient, signer_from_key
+from perennial_sdk.abi import encode_call
+from perennial_sdk.client import DEVNET_STORK_KEY, PerennialClient, PositionUpdate, PriceCommit, signer_from_key
 from perennial_sdk.devnet import Devnet, dev_accounts
 from perennial_sdk.devnet._real import RECORDS_ENV, create_address, load_records
 
 pytestmark = pytest.mark.skipif(not os.environ.get(RECORDS_ENV), reason=f"set ${RECORDS_ENV} to a deployments/<network> folder")
+U = 10**6
+
+
+def _address(devnet: Devnet, to: str, signature: str, *args: object) -> str:
+    raw = devnet.w3.eth.call({"to": Web3.to_checksum_address(to), "data": encode_call(signature, *args)})
+    return str(Web3.to_checksum_address("0x" + bytes(raw)[-20:].hex()))
 
 
 def test_every_record_lands_at_its_real_address(devnet: Devnet) -> None:
     records = load_records(os.environ[RECORDS_ENV])
     for record in records.values():
         assert create_address(record.deployer, record.nonce) == record.address
-    for name in ("MarketFactory", "MarketImpl", "OracleFactory"):
-        assert len(devnet.w3.eth.get_code(records[name].address)) > 0, name
-    assert devnet.deployment.factory == records["MarketFactory"].address
-    assert devnet.deployment.market_implementation == records["MarketImpl"].address
+        assert len(devnet.w3.eth.get_code(record.address)) > 0, record.name
+    d = devnet.deployment
+    assert d.factory == records["MarketFactory"].address
+    assert d.market_implementation == records["MarketImpl"].address
+    assert d.keeper_factory == records["StorkFactory"].address
+    assert d.multi_invoker == records["MultiInvoker"].address
+    assert (d.dsu, d.usdc) == (records["MultiInvokerImpl"].arg("dsu_"), records["MultiInvokerImpl"].arg("usdc_"))
+
+
+def test_markets_run_on_the_real_oracle_path(devnet: Devnet) -> None:
+    """Market → Oracle (created by the real OracleFactory) → KeeperOracle (created by the real
+    StorkFactory), verified by the Stork mock at Stork's address with the devnet publisher key."""
+    records = load_records(os.environ[RECORDS_ENV])
+    d = devnet.deployment
+    stork = records["StorkFactoryImpl"].arg("stork_")
+    assert _address(devnet, stork, "storkPublicKey()") == Account.from_key(DEVNET_STORK_KEY).address
+    for name, info in d.markets.items():
+        assert _address(devnet, info.market, "oracle()") == info.oracle
+        assert _address(devnet, info.oracle, "factory()") == records["OracleFactory"].address
+        assert _address(devnet, info.oracle, "market()") == info.market
+        assert info.keeper_oracle is not None
+        assert _address(devnet, info.keeper_oracle, "factory()") == d.keeper_factory
+        assert _address(devnet, info.keeper_oracle, "oracle()") == info.oracle
+        assert devnet.latest_price(name) > 0, name
 
 
 def test_client_trades_on_the_real_market(devnet: Devnet) -> None:
@@ -35,8 +64,45 @@ def test_client_trades_on_the_real_market(devnet: Devnet) -> None:
     client = PerennialClient(Web3(Web3.HTTPProvider(str(url))), devnet.deployment.chain_deployment(),
                              account=signer_from_key(key.key))
     eth = devnet.deployment.markets["ETH"].market
-    client.update(eth, maker=10 * 10**6, collateral=100_000 * 10**6)
+    client.update(eth, maker=10 * U, collateral=100_000 * U)
     devnet.commit_requested("ETH", devnet.latest_price("ETH"))
     snapshot = client.snapshot()
-    assert snapshot.account_in(eth).position.maker == 10 * 10**6
+    assert snapshot.account_in(eth).position.maker == 10 * U
     assert len(snapshot.markets) == 3
+
+
+def test_one_real_multiinvoker_transaction_commits_prices_and_rebalances(devnet: Devnet) -> None:
+    key = dev_accounts(5)[4]
+    url = devnet.w3.provider.endpoint_uri  # type: ignore[attr-defined]
+    client = PerennialClient(Web3(Web3.HTTPProvider(str(url))), devnet.deployment.chain_deployment(),
+                             account=signer_from_key(key.key))
+    markets = {n: devnet.deployment.markets[n].market for n in ("ETH", "BTC", "SOL")}
+    source = devnet.price_source()
+    devnet.advance_time(120)  # stale prices: the commits ride in the same transaction
+    result = client.rebalance(
+        [PositionUpdate(markets["ETH"], maker=5 * U, collateral=50_000 * U),
+         PositionUpdate(markets["BTC"], maker=U // 2, collateral=50_000 * U),
+         PositionUpdate(markets["SOL"], maker=50 * U, collateral=50_000 * U)],
+        commits=[PriceCommit(m, source) for m in markets.values()],
+    )
+    assert result.status == 1
+    assert len(result.events_named("OracleProviderVersionFulfilled")) == 3
+    assert len(result.events_named("OrderCreated")) == 3
+    for name in markets:
+        devnet.commit_requested(name, devnet.latest_price(name))
+    snap = client.snapshot()
+    assert [snap.account_in(m).position.maker for m in markets.values()] == [5 * U, U // 2, 50 * U]
+
+
+def test_the_registry_matches_the_records() -> None:
+    """``client.PERENNIAL`` (chain 1424) names the same contracts as the records."""
+    from perennial_sdk.client import PERENNIAL
+
+    records = load_records(os.environ[RECORDS_ENV])
+    if PERENNIAL.market_factory != records["MarketFactory"].address:
+        pytest.skip("these records are another network's")
+    assert PERENNIAL.multi_invoker == records["MultiInvoker"].address
+    assert PERENNIAL.oracle_factory == records["OracleFactory"].address
+    assert PERENNIAL.keeper_factory == records["StorkFactory"].address
+    assert PERENNIAL.vault_factory == records["MakerVaultFactory"].address
+    assert PERENNIAL.usdc == records["MultiInvokerImpl"].arg("usdc_")
