@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -13,52 +11,46 @@ import pytest
 from eth_abi.abi import decode
 from eth_account import Account
 
-from perennial_sdk.client import HermesPriceSource, MockPythPriceSource, signer_from_env, signer_from_key, signer_from_keystore
+from perennial_sdk.client import (
+    HermesPriceSource,
+    MockPythPriceSource,
+    signer_from_env,
+    signer_from_key,
+    signer_from_keystore,
+)
 from perennial_sdk.errors import InputError, RpcError
+
+from .http_stub import JsonHandler, serve
 
 FEED = "0x" + "ab" * 32
 
 
-class _Hermes(BaseHTTPRequestHandler):
+class _Hermes(JsonHandler):
     requests: list[str] = []
 
     def do_GET(self) -> None:  # noqa: N802
         url = urlparse(self.path)
         _Hermes.requests.append(self.path)
         if not url.path.startswith("/v2/updates/price/"):
-            self.send_response(404)
-            self.end_headers()
+            self.answer(404)
             return
         publish_time = int(url.path.rsplit("/", 1)[1])
         ids = parse_qs(url.query)["ids[]"]
         if publish_time == 13:
-            self.send_response(503)
-            self.end_headers()
+            self.answer(503)
             return
         body = {
             "binary": {"encoding": "hex", "data": ["504e4155" + "00" * 8]},
             "parsed": [{"id": i.removeprefix("0x"), "price": {"price": "301234567890", "expo": -8,
                                                              "publish_time": publish_time}} for i in ids],
         }
-        payload = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.answer(200, body)
 
 
 @pytest.fixture
 def hermes() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), _Hermes)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(_Hermes) as url:
+        yield url
 
 
 def test_hermes_source_fetches_update_data_and_exact_price(hermes: str) -> None:

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
@@ -28,6 +25,8 @@ from perennial_sdk.client import (
 from perennial_sdk.devnet import Devnet, dev_accounts
 from perennial_sdk.devnet._tx import Transactor
 from perennial_sdk.errors import InputError, RpcError
+
+from .http_stub import JsonHandler, serve
 
 U = 10**6
 ETH = stork_asset_id("ETHUSD")
@@ -84,7 +83,7 @@ def test_dev_source_encodes_what_the_factory_decodes() -> None:
         source.set(ETH, 1.5)  # type: ignore[arg-type]
 
 
-class _Stork(BaseHTTPRequestHandler):
+class _Stork(JsonHandler):
     """Stork's ``/v1/prices/latest`` shape, signed with the devnet publisher key."""
 
     seen: ClassVar[list[tuple[str, str]]] = []
@@ -95,11 +94,11 @@ class _Stork(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         _Stork.seen.append((self.path, self.headers.get("Authorization", "")))
         if self.headers.get("Authorization") != f"Basic {TOKEN}":
-            self._answer(401, {"error": "unauthorized"})
+            self.answer(401, {"error": "unauthorized"})
             return
         name = parse_qs(url.query)["assets"][0]
         if _Stork.mode == "malformed":
-            self._answer(200, {"data": {name: {"price": "1"}}})
+            self.answer(200, {"data": {name: {"price": "1"}}})
             return
         ident = stork_asset_id("BTCUSD" if _Stork.mode == "wrong-asset" else name)
         stamp = _Stork.publish_time * 10**9 + 123_456_789  # ns, not on a whole second
@@ -113,30 +112,16 @@ class _Stork(BaseHTTPRequestHandler):
             "publisher_merkle_root": "0x" + value.publisher_merkle_root.hex(),
             "calculation_alg": {"type": "median", "version": "v1", "checksum": value.value_compute_alg_hash.hex()},
         }
-        self._answer(200, {"data": {name: {"timestamp": stamp, "asset_id": name, "price": signed["price"],
+        self.answer(200, {"data": {name: {"timestamp": stamp, "asset_id": name, "price": signed["price"],
                                            "stork_signed_price": signed}}})
 
-    def _answer(self, status: int, body: dict[str, Any]) -> None:
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
 def stork_api() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), _Stork)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     _Stork.mode = "ok"
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(_Stork) as url:
+        yield url
 
 
 def test_rest_source_maps_the_signed_price(stork_api: str) -> None:
