@@ -10,10 +10,8 @@ bytecode deployed from its hardhat-deploy records, see docs/real-bytecode.md).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import time
-from collections.abc import Iterator
 
 from web3 import Web3
 
@@ -25,8 +23,8 @@ from perennial_sdk.client import (
     RecordingHTTPProvider,
     signer_from_key,
 )
-from perennial_sdk.devnet import Devnet, add_markets, dev_accounts, launch_anvil
-from perennial_sdk.devnet._real import records_devnet
+from perennial_sdk.devnet import Devnet, add_markets, dev_accounts
+from perennial_sdk.devnet._real import start_records_devnet
 
 U = 10**6
 NAIVE_VIEWS = ("global", "position", "pending", "parameter", "riskParameter", "oracle")
@@ -47,27 +45,13 @@ def naive_snapshot(w3: Web3, markets: list[str], account: str) -> None:
             market.functions[name](account).call()
 
 
-@contextlib.contextmanager
-def _devnet(records: str | None) -> Iterator[Devnet]:
-    if records is None:
-        with Devnet.start() as devnet:
-            yield devnet
-        return
-    handle = launch_anvil()
-    try:
-        devnet = records_devnet(Web3(Web3.HTTPProvider(handle.url, request_kwargs={"timeout": 60})), records)
-        devnet.handle = handle
-        yield devnet
-    finally:
-        handle.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--samples", type=int, default=30)
     parser.add_argument("--records", default=None, help="a deployments/<network> folder of perennial-v2")
     args = parser.parse_args()
-    with _devnet(args.records) as devnet:
+    started: Devnet = start_records_devnet(args.records) if args.records else Devnet.start()
+    with started as devnet:
         add_markets(devnet, 7)
         provider = RecordingHTTPProvider(str(devnet.url), request_kwargs={"timeout": 30})
         key = dev_accounts(2)[1]

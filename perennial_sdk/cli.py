@@ -1,7 +1,7 @@
 """``perennial-sdk``: command-line entry points.
 
     perennial-sdk replay SCENARIO.json [--out OUT.json] [--target sim|devnet] [--compare EXPECTED.json]
-    perennial-sdk devnet up [--port N]
+    perennial-sdk devnet up [--port N] [--records DIR]
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _replay(args: argparse.Namespace) -> int:
 
 def _devnet_up(args: argparse.Namespace) -> int:
     devnet_cli = importlib.import_module("perennial_sdk.devnet.cli")
-    return int(devnet_cli.devnet_up(port=args.port))
+    return int(devnet_cli.devnet_up(port=args.port, records=args.records))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     devnet_sub = devnet.add_subparsers(dest="devnet_command", required=True)
     up = devnet_sub.add_parser("up", help="start anvil, deploy the protocol, print RPC URL and keys")
     up.add_argument("--port", type=int, default=None)
+    up.add_argument("--records", default=None, metavar="DIR",
+                    help="Perennial's own bytecode: a deployments/<network> folder of equilibria-xyz/perennial-v2")
     up.set_defaults(func=_devnet_up)
     args = parser.parse_args(argv)
     try:

@@ -166,9 +166,8 @@ class Deployment(_Model):
 
     def addresses(self) -> dict[str, str]:
         """Every deployed contract by a readable name (markets as ``market.ETH``, ``oracle.ETH``)."""
-        out = {
-            "MarketEngine": self.engine,
-            "MarketCore": self.core,
+        out = {} if self.engine == self.market_implementation else {"MarketEngine": self.engine, "MarketCore": self.core}
+        out |= {
             "Market (implementation)": self.market_implementation,
             "MarketFactory": self.factory,
             "DSU": self.dsu,

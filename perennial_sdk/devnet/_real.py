@@ -28,6 +28,7 @@ __all__ = [
     "deploy_records",
     "load_records",
     "records_devnet",
+    "start_records_devnet",
 ]
 
 import json
@@ -344,3 +345,19 @@ def records_devnet(w3: Web3, directory: str | Path | None = None, *, accounts: i
     for account in funded:
         _fund(w3, tx, deployment, account, dsu=1_000_000 * 10**6, usdc=1_000_000 * 10**6, approve=True)
     return Devnet(w3, deployment, accounts=funded)
+
+
+def start_records_devnet(directory: str | Path | None = None, *, port: int | None = None,
+                         anvil_path: Path | str | None = None) -> Any:
+    """Start anvil and deploy Perennial's own bytecode on it (:func:`records_devnet`); the returned
+    :class:`Devnet` owns the node (``close()`` or ``with`` stops it)."""
+    from ._anvil import launch_anvil
+
+    handle = launch_anvil(port=port, anvil_path=anvil_path)
+    try:
+        devnet = records_devnet(Web3(Web3.HTTPProvider(handle.url, request_kwargs={"timeout": 60})), directory)
+    except BaseException:
+        handle.close()
+        raise
+    devnet.handle = handle
+    return devnet

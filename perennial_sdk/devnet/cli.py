@@ -13,6 +13,7 @@ from typing import TextIO
 from ._chain import dev_accounts
 from ._devnet import Devnet
 from ._errors import DevnetError
+from ._real import start_records_devnet
 
 
 def _print_devnet(devnet: Devnet, out: TextIO) -> None:
@@ -27,10 +28,11 @@ def _print_devnet(devnet: Devnet, out: TextIO) -> None:
     for name, address in d.addresses().items():
         print(f"  {name:<24} {address}", file=out)
     print(file=out)
-    print("markets (price, keeper oracle id = Pyth feed id)", file=out)
+    feed = "Pyth feed id" if d.price_feed == "pyth" else "Stork asset id"
+    print(f"markets (price, keeper oracle id, {feed})", file=out)
     for name, info in d.markets.items():
         price = devnet.latest_price(name)
-        print(f"  {name:<4} {price / 1e6:>12,.2f}  {info.oracle_id}", file=out)
+        print(f"  {name:<4} {price / 1e6:>12,.2f}  {info.oracle_id}  {info.feed_id}", file=out)
     print(file=out)
     print(f"keeper oracle: granularity {d.oracle.granularity}s, publish window "
           f"[+{d.oracle.valid_from}s, +{d.oracle.valid_to}s], timeout {d.oracle.timeout}s", file=out)
@@ -48,12 +50,13 @@ def _print_devnet(devnet: Devnet, out: TextIO) -> None:
     print("Ctrl-C to stop.", file=out, flush=True)
 
 
-def devnet_up(port: int | None = None) -> int:
-    """Start a devnet (warm start from the cached deployment), print its RPC URL, chain id, every
-    deployed address and the funded dev accounts with their (public) keys, then serve until
-    Ctrl-C / SIGTERM and stop anvil. Returns the exit code."""
+def devnet_up(port: int | None = None, records: str | None = None) -> int:
+    """Start a devnet (warm start from the cached deployment, or Perennial's own bytecode from the
+    hardhat-deploy records in ``records``), print its RPC URL, chain id, every deployed address and
+    the funded dev accounts with their (public) keys, then serve until Ctrl-C / SIGTERM and stop
+    anvil. Returns the exit code."""
     try:
-        devnet = Devnet.start(port=port)
+        devnet = start_records_devnet(records, port=port) if records else Devnet.start(port=port)
     except DevnetError as exc:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2

@@ -106,3 +106,34 @@ def test_the_registry_matches_the_records() -> None:
     assert PERENNIAL.keeper_factory == records["StorkFactory"].address
     assert PERENNIAL.vault_factory == records["MakerVaultFactory"].address
     assert PERENNIAL.usdc == records["MultiInvokerImpl"].arg("usdc_")
+
+
+def test_devnet_up_serves_the_records_deployment() -> None:
+    """``perennial-sdk devnet up --records DIR``: the real factories at their addresses, until Ctrl-C."""
+    import signal
+    import subprocess
+    import sys
+
+    records = load_records(os.environ[RECORDS_ENV])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "perennial_sdk.cli", "devnet", "up", "--records", os.environ[RECORDS_ENV]],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        while not lines or lines[-1].strip() != "Ctrl-C to stop.":
+            line = proc.stdout.readline()
+            assert line, "".join(lines) + f"\n(exit {proc.poll()})"
+            lines.append(line)
+        text = "".join(lines)
+        for name in ("MarketFactory", "StorkFactory", "MultiInvoker"):
+            assert f"{name:<24} {records[name].address}" in text, name
+        assert "Stork asset id" in text and "MarketEngine" not in text
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0 and "devnet stopped" in rest, rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
