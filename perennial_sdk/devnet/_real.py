@@ -149,8 +149,8 @@ def _creation_data(record: Record, args: list[Any]) -> str:
 class _Admin:
     """Owner calls by signature on contracts the SDK has no ABI of (the records' own)."""
 
-    def __init__(self, w3: Web3, tx: Transactor) -> None:
-        self.w3, self.tx = w3, tx
+    def __init__(self, tx: Transactor) -> None:
+        self.tx = tx
 
     def send(self, to: str, signature: str, *args: Any, sender: str) -> None:
         self.tx.send_raw(to_checksum_address(to), encode_call(signature, *args), sender=sender,
@@ -182,7 +182,6 @@ class _Externals:
     dsu: str
     usdc: str
     reserve: str
-    eth_feed: str
     stork: str
 
 
@@ -204,7 +203,7 @@ def _place_externals(w3: Web3, tx: Transactor, records: dict[str, Record], owner
     _etch(w3, tx, "MockStork", stork, Account.from_key(DEVNET_STORK_KEY).address, sender=owner, slots=1)
     _etch(w3, tx, "MockOpGasInfo", _OP_GAS_PRICE_ORACLE, sender=owner)
     return _Externals(to_checksum_address(dsu), to_checksum_address(usdc), to_checksum_address(reserve),
-                      to_checksum_address(feed), to_checksum_address(stork))
+                      to_checksum_address(stork))
 
 
 def _deploy_all(tx: Transactor, records: dict[str, Record]) -> dict[str, str]:
@@ -237,7 +236,7 @@ def create_records_market(
     """One market the way Perennial creates one: a KeeperOracle (``StorkFactory.create``), an Oracle
     over it (``OracleFactory.create``), both registered, then ``MarketFactory.create`` and the presets'
     parameters (``risk``: the preset whose risk parameter to use, default ``name``)."""
-    admin = _Admin(w3, tx)
+    admin = _Admin(tx)
     owner, keeper_factory = deployment.owner, deployment.keeper_factory
     oid, fid = bytes.fromhex(oracle_id[2:]), bytes.fromhex(feed_id[2:])
     admin.send(keeper_factory, "create(bytes32,bytes32,(address,int16))", oid, fid,
@@ -246,13 +245,10 @@ def create_records_market(
     admin.send(oracle_factory, "create(bytes32,address,string)", oid, keeper_factory, name, sender=owner)
     oracle = admin.address(oracle_factory, "oracles(bytes32)", oid)
     admin.send(keeper_oracle, "register(address)", oracle, sender=owner)
-    market_factory = w3.eth.contract(address=to_checksum_address(deployment.factory),
-                                     abi=abi_files.abi("MarketFactory"))
-    tx.send_raw(deployment.factory, encode_call("create((address,address))", (deployment.dsu, oracle)),
-                sender=owner, label=f"create market {name}")
-    market = to_checksum_address(tx.read(market_factory.functions.markets(oracle)))
+    admin.send(deployment.factory, "create((address,address))", (deployment.dsu, oracle), sender=owner)
+    market = admin.address(deployment.factory, "markets(address)", oracle)
     admin.send(oracle, "register(address)", market, sender=owner)
-    contract = w3.eth.contract(address=market, abi=abi_files.abi("Market"))
+    contract = w3.eth.contract(address=to_checksum_address(market), abi=abi_files.abi("Market"))
     for fn, sender in (
         (contract.functions.updateParameter(struct_arg("Market", "updateParameter", presets.market_parameter())),
          owner),
@@ -287,7 +283,7 @@ def deploy_records(
         detail = "; ".join(f"{n}: {e}" for n, e in failed.items())
         raise DevnetValueError("records", sorted(failed), f"failed to deploy: {detail}")
 
-    admin = _Admin(w3, tx)
+    admin = _Admin(tx)
     deployer = records["MarketFactory"].deployer
     factory = records["MarketFactory"].address
     oracle_factory = records["OracleFactory"].address
